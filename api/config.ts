@@ -1,0 +1,117 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment, parsed once. Every other module receives a `Config`; nothing else reads
+ * `process.env`, so a bad variable fails the start with its name instead of failing a request.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  GROVE_DATA_DIR: z.string().min(1).default('./.grove'),
+  GROVE_PUBLIC_URL: z.url().optional(),
+  GROVE_PLATFORM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  GROVE_MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  GROVE_ALERT_WEBHOOK_URL: z.url().optional(),
+  GROVE_ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  GROVE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Unset: embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string;
+  platformKey: string;
+  masterKey: Buffer;
+  alertWebhookUrl: string | undefined;
+  alertWebhookSecret: string;
+  logLevel: string;
+  /** Messages for the operator about generated secrets; printed by the server at start. */
+  notices: string[];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `env` (default `process.env`); throws a `ConfigError` naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const notices: string[] = [];
+  const dataDir = resolve(e.GROVE_DATA_DIR);
+  const production = e.NODE_ENV === 'production';
+
+  if (production && !e.GROVE_MASTER_KEY) {
+    throw new ConfigError('Invalid environment:\n  GROVE_MASTER_KEY: required when NODE_ENV=production');
+  }
+  if (production && !e.GROVE_PLATFORM_KEY) {
+    throw new ConfigError('Invalid environment:\n  GROVE_PLATFORM_KEY: required when NODE_ENV=production');
+  }
+
+  const masterKey = e.GROVE_MASTER_KEY
+    ? Buffer.from(e.GROVE_MASTER_KEY, 'base64')
+    : Buffer.from(
+        devSecret(dataDir, 'master.key', () => randomBytes(32).toString('base64'), notices, (f) =>
+          `GROVE_MASTER_KEY is not set: using a development master key stored in ${f}. Set it in production.`,
+        ),
+        'base64',
+      );
+  const platformKey =
+    e.GROVE_PLATFORM_KEY ??
+    devSecret(dataDir, 'platform.key', () => `grove_pk_${randomBytes(32).toString('base64url')}`, notices, (f) =>
+      `GROVE_PLATFORM_KEY is not set: generated one in ${f}.`,
+    );
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    publicUrl: (e.GROVE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    platformKey,
+    masterKey,
+    alertWebhookUrl: e.GROVE_ALERT_WEBHOOK_URL,
+    // Operators who set a webhook but no secret can still verify: the secret is derived from
+    // the platform key they already hold (see docs/security-events.md).
+    alertWebhookSecret: e.GROVE_ALERT_WEBHOOK_SECRET ?? `derived:${platformKey}`,
+    logLevel: e.GROVE_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    notices,
+  };
+}
+
+/** Reads a development secret from the data dir, creating it (mode 600) on first use. */
+function devSecret(
+  dataDir: string,
+  file: string,
+  create: () => string,
+  notices: string[],
+  notice: (path: string) => string,
+): string {
+  const path = join(dataDir, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const value = create();
+  writeFileSync(path, `${value}\n`, { mode: 0o600 });
+  notices.push(notice(path));
+  return value;
+}
