@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type CSSResultGroup, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { client } from './client.js';
 import { LocaleController } from './localize.js';
 import { ProblemError, problemCode, toProblem, type Problem } from './problem.js';
@@ -17,7 +17,7 @@ export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
  * @csspart offline - The banner shown while the browser is offline.
  */
 export class GroveElement extends LitElement {
-  static styles = [themeStyles];
+  static styles: CSSResultGroup = [themeStyles];
 
   static properties: PropertyDeclarations = {
     locale: { reflect: true },
