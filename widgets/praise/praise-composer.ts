@@ -17,6 +17,7 @@ const parked = new Map<string, PraiseDraft>();
  * A form to praise colleagues: recipients, message, company values, visibility.
  * Form-associated: its form value is the JSON body it would send.
  *
+ * @tag grove-praise-composer
  * @summary Give praise to one or more colleagues.
  *
  * @event grove-submit - Cancelable, before the API call. `detail: { body, idempotencyKey, preview }`.

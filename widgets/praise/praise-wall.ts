@@ -13,6 +13,7 @@ const FILTERS = ['scope', 'value', 'recipientId', 'giverId', 'pageSize'];
 /**
  * The praise feed, newest first, with reactions and the API's filters.
  *
+ * @tag grove-praise-wall
  * @summary A feed of praise with reactions, "load more" and optional infinite scroll.
  *
  * @event grove-deleted - A praise was deleted by the viewer. `detail: { id }`.

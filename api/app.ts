@@ -1,0 +1,70 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { authenticate } from './http/authenticate.js';
+import type { AppEnv, GroveDeps } from './http/context.js';
+import { notFound, onError, validationProblem } from './http/errors.js';
+import { bodyLimit, observe, requireJson, securityHeaders, widgetCors } from './http/middleware.js';
+import { requires } from './http/authorize.js';
+import { directoryRoutes } from './modules/directory/directory.routes.js';
+import { embedRoutes } from './modules/embed/embed.routes.js';
+import { opsRoutes } from './modules/ops/ops.routes.js';
+import { platformRoutes } from './modules/platform/platform.routes.js';
+import { praiseRoutes } from './modules/praise/praise.routes.js';
+
+/** Everything else is capped far lower than directory syncs, which carry up to 1,000 people. */
+const BODY_LIMIT = 64 * 1024;
+const DIRECTORY_BODY_LIMIT = 2 * 1024 * 1024;
+
+/**
+ * The Grove API as a Hono app, for mounting inside another Node server or calling in-process.
+ * `createGrove()` (grove.ts) builds the dependencies; `api/server.ts` serves it.
+ */
+export function createApp(deps: GroveDeps) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationProblem(result.error, result.target);
+      return undefined;
+    },
+  });
+  app.onError(onError);
+  app.notFound(notFound);
+
+  app.use('*', observe(deps));
+  app.use('*', securityHeaders());
+  app.use('*', widgetCors(deps));
+  app.use('/v1/directory/*', bodyLimit(DIRECTORY_BODY_LIMIT));
+  app.use('*', async (c, next) => (c.req.path.startsWith('/v1/directory/') ? next() : bodyLimit(BODY_LIMIT)(c, next)));
+  app.use('*', requireJson());
+  app.use('*', authenticate());
+
+  const routes = app
+    .route('/', opsRoutes)
+    .route('/', platformRoutes)
+    .route('/', directoryRoutes)
+    .route('/', embedRoutes)
+    .route('/', praiseRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A widget token, a tenant API key (`grove_sk_…`) or the platform key.',
+  });
+  app.get('/v1/openapi.json', requires('public'), (c) =>
+    c.json(
+      app.getOpenAPI31Document({
+        openapi: '3.1.0',
+        info: {
+          title: 'Grove API',
+          version: '1',
+          description:
+            'Praise, surveys, OKRs and reviews for embedding. Errors are RFC 9457 problem documents with a stable `type` (`urn:grove:problem:<code>`).',
+        },
+        servers: [{ url: deps.config.publicUrl }],
+        security: [{ bearer: [] }],
+      }),
+    ),
+  );
+  return routes;
+}
+
+/** The whole API's type, for the typed client: `import type { AppType } from 'grove/api'`. */
+export type AppType = ReturnType<typeof createApp>;

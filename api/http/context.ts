@@ -1,0 +1,63 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { DatabaseHandle, Tx } from '../db/client.js';
+import type { Role } from '../db/schema/people.js';
+import type { KeyRing } from '../security/keyring.js';
+import type { RevocationList } from '../security/revocations.js';
+import type { SecurityEvents } from '../security/security-events.js';
+import type { TokenService, WidgetClaims } from '../security/tokens.js';
+import type { AlertWebhook } from '../security/alerts.js';
+import type { TenantInfo, TenantRegistry } from '../modules/platform/tenant-registry.js';
+import type { Metrics } from './metrics.js';
+import type { RateLimits } from './rate-limit.js';
+import type { Scope } from './permissions.js';
+
+/** Everything a request may need, built once per app by `createGrove()`. */
+export interface GroveDeps {
+  config: Config;
+  database: DatabaseHandle;
+  log: Logger;
+  metrics: Metrics;
+  keys: KeyRing;
+  revocations: RevocationList;
+  tokens: TokenService;
+  events: SecurityEvents;
+  webhook: AlertWebhook;
+  tenants: TenantRegistry;
+  rateLimits: RateLimits;
+  /** Path of the built script-tag bundle, served at /grove.js. */
+  bundlePath: string;
+}
+
+export type Credential =
+  | { kind: 'none' }
+  | { kind: 'platform'; principal: 'platform' }
+  | { kind: 'tenant_key'; tenantId: string; keyId: string; principal: string }
+  | { kind: 'user'; tenantId: string; personId: string; claims: WidgetClaims; principal: string };
+
+/** The token's user as the directory holds them now (loaded inside the unit of work). */
+export interface Viewer {
+  id: string;
+  tenantId: string;
+  role: Role;
+  managerId: string | null;
+  team: string | null;
+  /** The token's scopes narrowed to what the current role allows. */
+  scopes: Set<Scope>;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    log: Logger;
+    deps: GroveDeps;
+    credential: Credential;
+    /** The tenant-scoped transaction; set for tenant credentials by `requires()`. */
+    tx: Tx;
+    viewer: Viewer;
+    /** The credential's tenant (tenant credentials only). */
+    tenant: TenantInfo;
+    /** Work to run once the unit of work has ended (security-event probes, alerts). */
+    afterwards: Array<() => Promise<void>>;
+  };
+}

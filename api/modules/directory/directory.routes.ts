@@ -1,0 +1,80 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requires } from '../../http/authorize.js';
+import { rateLimit } from '../../http/rate-limit.js';
+import { json, jsonBody, problemResponses, router } from '../../http/router.js';
+import { Me, PeopleQuery, PersonMatch, UpsertPeopleBody, UpsertPeopleResult, CompanyValue } from './people.schemas.js';
+import { listValues, searchPeople, upsertPeople } from './people.service.js';
+import { people } from '../../db/schema/people.js';
+import { and, eq } from 'drizzle-orm';
+
+const upsertUsers = createRoute({
+  method: 'post',
+  path: '/v1/directory/users',
+  summary: 'Create or update people in bulk (tenant API key)',
+  tags: ['Directory'],
+  middleware: [requires('directory.write'), rateLimit('server')] as const,
+  request: jsonBody(UpsertPeopleBody),
+  responses: { 200: json(UpsertPeopleResult), ...problemResponses },
+});
+
+const search = createRoute({
+  method: 'get',
+  path: '/v1/people',
+  summary: 'Typeahead over the tenant\'s people (widget token with a praise scope)',
+  tags: ['Directory'],
+  middleware: [requires('people.search')] as const,
+  request: { query: PeopleQuery },
+  responses: { 200: json(z.object({ items: z.array(PersonMatch) })), ...problemResponses },
+});
+
+const me = createRoute({
+  method: 'get',
+  path: '/v1/me',
+  summary: 'The token\'s user, role and effective scopes',
+  tags: ['Directory'],
+  middleware: [requires('me.read')] as const,
+  responses: { 200: json(Me), ...problemResponses },
+});
+
+const values = createRoute({
+  method: 'get',
+  path: '/v1/values',
+  summary: 'The tenant\'s company values',
+  tags: ['Directory'],
+  middleware: [requires('values.read')] as const,
+  responses: { 200: json(z.object({ items: z.array(CompanyValue) })), ...problemResponses },
+});
+
+export const directoryRoutes = router()
+  .openapi(upsertUsers, async (c) => {
+    const { tenantId } = c.var.credential as { tenantId: string };
+    return c.json(await upsertPeople(c.var.tx, tenantId, c.req.valid('json').users), 200);
+  })
+  .openapi(search, async (c) => {
+    const { q, limit } = c.req.valid('query');
+    return c.json({ items: await searchPeople(c.var.tx, c.var.viewer.tenantId, q, limit) }, 200);
+  })
+  .openapi(me, async (c) => {
+    const viewer = c.var.viewer;
+    const [person] = await c.var.tx
+      .select({ externalId: people.externalId, name: people.name, locale: people.locale })
+      .from(people)
+      .where(and(eq(people.tenantId, viewer.tenantId), eq(people.id, viewer.id)));
+    return c.json(
+      {
+        id: viewer.id,
+        externalId: person!.externalId,
+        name: person!.name,
+        team: viewer.team,
+        role: viewer.role,
+        locale: (c.var.credential.kind === 'user' ? c.var.credential.claims.locale : undefined) ?? person!.locale,
+        scopes: [...viewer.scopes],
+        managerId: viewer.managerId,
+      },
+      200,
+    );
+  })
+  .openapi(values, async (c) => {
+    const { tenantId } = c.var.credential as { tenantId: string };
+    return c.json({ items: await listValues(c.var.tx, tenantId) }, 200);
+  });

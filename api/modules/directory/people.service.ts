@@ -1,0 +1,195 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { rows, type Tx } from '../../db/client.js';
+import { companyValues } from '../../db/schema/company-values.js';
+import { people, personSearchTerms } from '../../db/schema/people.js';
+import { Problem } from '../../http/problems.js';
+import { PersonInput, type CompanyValue, type PersonMatch } from './people.schemas.js';
+
+export interface RowError {
+  index: number;
+  externalId: string | null;
+  errors: Array<{ path: string; message: string }>;
+}
+
+/**
+ * Creates or updates people by `externalId`. Fields the host leaves out keep their stored value
+ * (a token mint that names no role does not demote an admin). Rows are validated one by one:
+ * bad rows are reported, good rows are kept. Managers are resolved after every row is in, so a
+ * batch may name a manager that appears later in it.
+ */
+export async function upsertPeople(tx: Tx, tenantId: string, input: unknown[]) {
+  const errors: RowError[] = [];
+  const valid = new Map<string, { index: number; row: PersonInput }>();
+  input.forEach((raw, index) => {
+    const parsed = PersonInput.safeParse(raw);
+    const externalId = typeof (raw as { externalId?: unknown })?.externalId === 'string' ? (raw as { externalId: string }).externalId : null;
+    if (!parsed.success) {
+      errors.push({ index, externalId, errors: parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(row)', message: i.message })) });
+      return;
+    }
+    const previous = valid.get(parsed.data.externalId);
+    if (previous) {
+      errors.push({ index: previous.index, externalId, errors: [{ path: 'externalId', message: 'appears again later in the batch; the later row wins' }] });
+    }
+    if (parsed.data.managerExternalId === parsed.data.externalId) {
+      errors.push({ index, externalId, errors: [{ path: 'managerExternalId', message: 'a person cannot be their own manager' }] });
+      return;
+    }
+    valid.set(parsed.data.externalId, { index, row: parsed.data });
+  });
+  if (valid.size === 0) return { items: [], errors };
+
+  const externalIds = [...valid.keys()];
+  const existing = new Map(
+    (
+      await tx
+        .select()
+        .from(people)
+        .where(and(eq(people.tenantId, tenantId), inArray(people.externalId, externalIds)))
+    ).map((p) => [p.externalId, p]),
+  );
+  const now = new Date();
+  const merged = [...valid.values()].map(({ row }) => {
+    const before = existing.get(row.externalId);
+    return {
+      tenantId,
+      id: before?.id ?? uuidv7(),
+      externalId: row.externalId,
+      name: row.name,
+      email: row.email === undefined ? (before?.email ?? null) : row.email.toLowerCase(),
+      role: row.role ?? before?.role ?? 'employee',
+      team: row.team === undefined ? (before?.team ?? null) : row.team,
+      locale: row.locale ?? before?.locale ?? null,
+      managerId: before?.managerId ?? null,
+      updatedAt: now,
+    };
+  });
+  await tx
+    .insert(people)
+    .values(merged)
+    .onConflictDoUpdate({
+      target: [people.tenantId, people.externalId],
+      set: {
+        name: sql`excluded.name`,
+        email: sql`excluded.email`,
+        role: sql`excluded.role`,
+        team: sql`excluded.team`,
+        locale: sql`excluded.locale`,
+        updatedAt: sql`excluded.updated_at`,
+      },
+    });
+  await indexSearchTerms(tx, tenantId, merged);
+  await assignManagers(tx, tenantId, [...valid.values()], merged, errors);
+  errors.sort((a, b) => a.index - b.index);
+  return { items: merged.map((m) => ({ id: m.id, externalId: m.externalId })), errors };
+}
+
+async function assignManagers(
+  tx: Tx,
+  tenantId: string,
+  rowsIn: Array<{ index: number; row: PersonInput }>,
+  merged: Array<{ id: string; externalId: string }>,
+  errors: RowError[],
+) {
+  const withManager = rowsIn.filter(({ row }) => row.managerExternalId !== undefined);
+  if (withManager.length === 0) return;
+  const wanted = [...new Set(withManager.map(({ row }) => row.managerExternalId).filter((m): m is string => !!m))];
+  const managers = new Map(
+    wanted.length === 0
+      ? []
+      : (
+          await tx
+            .select({ id: people.id, externalId: people.externalId })
+            .from(people)
+            .where(and(eq(people.tenantId, tenantId), inArray(people.externalId, wanted)))
+        ).map((m) => [m.externalId, m.id]),
+  );
+  const idOf = new Map(merged.map((m) => [m.externalId, m.id]));
+  const assignments: Array<{ id: string; managerId: string | null }> = [];
+  for (const { index, row } of withManager) {
+    const managerId = row.managerExternalId ? managers.get(row.managerExternalId) : null;
+    if (managerId === undefined) {
+      errors.push({
+        index,
+        externalId: row.externalId,
+        errors: [{ path: 'managerExternalId', message: `no person with externalId "${row.managerExternalId}"; saved without changing the manager` }],
+      });
+      continue;
+    }
+    assignments.push({ id: idOf.get(row.externalId)!, managerId });
+  }
+  if (assignments.length === 0) return;
+  const values = sql.join(
+    assignments.map((a) => sql`(${a.id}::uuid, ${a.managerId}::uuid)`),
+    sql`, `,
+  );
+  await tx.execute(sql`
+    update app.people p set manager_id = v.manager_id
+    from (values ${values}) as v(id, manager_id)
+    where p.tenant_id = ${tenantId} and p.id = v.id`);
+}
+
+/** Lowercased, accent-free words: "Hélène Dupont-Roy" → hélène → helene, dupont, roy, … */
+export function searchTerms(name: string, email: string | null): string[] {
+  const words = normalise(name).split(/[^\p{L}\p{N}]+/u);
+  const full = normalise(name).replace(/\s+/g, ' ').trim();
+  const terms = new Set([...words, full, ...(email ? [email.toLowerCase()] : [])]);
+  return [...terms].filter((t) => t.length > 0).map((t) => t.slice(0, 200));
+}
+
+export function normalise(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+async function indexSearchTerms(tx: Tx, tenantId: string, merged: Array<{ id: string; name: string; email: string | null }>) {
+  const ids = merged.map((m) => m.id);
+  await tx.delete(personSearchTerms).where(and(eq(personSearchTerms.tenantId, tenantId), inArray(personSearchTerms.personId, ids)));
+  const terms = merged.flatMap((m) => searchTerms(m.name, m.email).map((term) => ({ tenantId, term, personId: m.id })));
+  for (let i = 0; i < terms.length; i += 5000) await tx.insert(personSearchTerms).values(terms.slice(i, i + 5000)).onConflictDoNothing();
+}
+
+/**
+ * Typeahead: every word of the query must prefix some word of the name, the whole name or the
+ * email. The first word drives an index range scan on (tenant_id, term); the rest filter.
+ */
+export async function searchPeople(tx: Tx, tenantId: string, q: string, limit: number): Promise<PersonMatch[]> {
+  const words = normalise(q).split(/\s+/).filter(Boolean).slice(0, 5);
+  if (words.length === 0) return [];
+  const like = (w: string) => `${w.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  const phrase = normalise(q).trim().replace(/\s+/g, ' ');
+  const rest = words.slice(1).map(
+    (w) => sql`and exists (select 1 from app.person_search_terms t2 where t2.tenant_id = ${tenantId} and t2.person_id = p.id and t2.term like ${like(w)})`,
+  );
+  return rows<PersonMatch>(
+    tx,
+    sql`select p.id, p.name, p.email, p.team
+        from app.people p
+        where p.tenant_id = ${tenantId}
+          and p.id in (select t.person_id from app.person_search_terms t
+                       where t.tenant_id = ${tenantId} and (t.term like ${like(words[0]!)} or t.term like ${like(phrase)}))
+          ${sql.join(rest, sql` `)}
+        order by p.name
+        limit ${limit}`,
+  );
+}
+
+export async function listValues(tx: Tx, tenantId: string) {
+  return tx
+    .select({ key: companyValues.key, label: companyValues.label, description: companyValues.description, emoji: companyValues.emoji })
+    .from(companyValues)
+    .where(eq(companyValues.tenantId, tenantId))
+    .orderBy(companyValues.position, companyValues.key);
+}
+
+export async function replaceValues(tx: Tx, tenantId: string, values: CompanyValue[]) {
+  const keys = values.map((v) => v.key);
+  if (new Set(keys).size !== keys.length) throw new Problem('validation', 'Each value key may appear once.');
+  await tx.delete(companyValues).where(eq(companyValues.tenantId, tenantId));
+  if (values.length > 0) {
+    await tx.insert(companyValues).values(
+      values.map((v, position) => ({ tenantId, key: v.key, label: v.label, description: v.description ?? null, emoji: v.emoji ?? null, position })),
+    );
+  }
+  return listValues(tx, tenantId);
+}

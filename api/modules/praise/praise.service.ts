@@ -1,0 +1,191 @@
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { v7 as uuidv7 } from 'uuid';
+import { rows, type Tx } from '../../db/client.js';
+import { companyValues } from '../../db/schema/company-values.js';
+import { people } from '../../db/schema/people.js';
+import { praise, praiseReactions, praiseRecipients, REACTIONS, type Reaction } from '../../db/schema/praise.js';
+import type { Viewer } from '../../http/context.js';
+import { Problem } from '../../http/problems.js';
+import { decodeIdCursor, encodeIdCursor } from '../../shared/cursor.js';
+import type { FeedQuery, GivePraiseBody, PraiseItem, PraisePage } from './praise.schemas.js';
+
+/** Ids the caller named that are not in its tenant: the routes report them (see violations.ts). */
+export class UnknownIds extends Problem {
+  constructor(
+    readonly table: 'people' | 'praise',
+    readonly ids: string[],
+    detail: string,
+  ) {
+    super('not-found', detail);
+  }
+}
+
+export async function givePraise(tx: Tx, viewer: Viewer, input: GivePraiseBody): Promise<PraiseItem> {
+  const recipientIds = [...new Set(input.recipientIds)];
+  if (recipientIds.includes(viewer.id)) throw new Problem('unprocessable', 'You cannot praise yourself.', { errors: [{ path: 'json.recipientIds', message: 'contains the giver' }] });
+  const found = await tx
+    .select({ id: people.id })
+    .from(people)
+    .where(and(eq(people.tenantId, viewer.tenantId), inArray(people.id, recipientIds)));
+  const known = new Set(found.map((p) => p.id));
+  const missing = recipientIds.filter((id) => !known.has(id));
+  if (missing.length > 0) throw new UnknownIds('people', missing, `No such colleague: ${missing.join(', ')}.`);
+
+  const values = [...new Set(input.values)];
+  if (values.length > 0) {
+    const allowed = await tx
+      .select({ key: companyValues.key })
+      .from(companyValues)
+      .where(and(eq(companyValues.tenantId, viewer.tenantId), inArray(companyValues.key, values)));
+    const ok = new Set(allowed.map((v) => v.key));
+    const unknown = values.filter((v) => !ok.has(v));
+    if (unknown.length > 0) {
+      throw new Problem('unprocessable', `Not one of the company's values: ${unknown.join(', ')}.`, {
+        errors: unknown.map((v) => ({ path: 'json.values', message: `unknown value "${v}"` })),
+      });
+    }
+  }
+
+  const id = uuidv7();
+  await tx.insert(praise).values({
+    tenantId: viewer.tenantId,
+    id,
+    giverId: viewer.id,
+    message: input.message,
+    values,
+    visibility: input.visibility,
+  });
+  await tx.insert(praiseRecipients).values(recipientIds.map((recipientId) => ({ tenantId: viewer.tenantId, praiseId: id, recipientId })));
+  return (await getPraise(tx, viewer, id))!;
+}
+
+/**
+ * Who may see a praise: everyone in the tenant when public; otherwise its giver, its recipients
+ * and the recipients' managers.
+ */
+function visibleTo(viewer: Viewer): SQL {
+  return sql`(p.visibility = 'public' or p.giver_id = ${viewer.id} or exists (
+    select 1 from app.praise_recipients r
+    join app.people rp on rp.tenant_id = r.tenant_id and rp.id = r.recipient_id
+    where r.tenant_id = p.tenant_id and r.praise_id = p.id
+      and (r.recipient_id = ${viewer.id} or rp.manager_id = ${viewer.id})))`;
+}
+
+function involves(personFilter: SQL): SQL {
+  return sql`exists (
+    select 1 from app.people x
+    where x.tenant_id = p.tenant_id and ${personFilter}
+      and (x.id = p.giver_id or exists (
+        select 1 from app.praise_recipients r2
+        where r2.tenant_id = p.tenant_id and r2.praise_id = p.id and r2.recipient_id = x.id)))`;
+}
+
+interface Row {
+  id: string;
+  giver_id: string;
+  giver_name: string;
+  giver_team: string | null;
+  message: string;
+  values: string[];
+  visibility: 'public' | 'private';
+  created_at: Date | string;
+  recipients: Array<{ id: string; name: string; team: string | null }> | string;
+  reactions: Array<{ reaction: Reaction; count: number; reacted: boolean }> | string;
+}
+
+/** One query for a page: praise, giver, recipients and reaction counts, newest first. */
+async function select(tx: Tx, viewer: Viewer, where: SQL[], limit: number): Promise<PraiseItem[]> {
+  const result = await rows<Row>(
+    tx,
+    sql`select p.id, p.giver_id, g.name as giver_name, g.team as giver_team, p.message, p.values,
+          p.visibility, p.created_at,
+          (select coalesce(json_agg(json_build_object('id', rp.id, 'name', rp.name, 'team', rp.team) order by rp.name), '[]'::json)
+             from app.praise_recipients r join app.people rp on rp.tenant_id = r.tenant_id and rp.id = r.recipient_id
+            where r.tenant_id = p.tenant_id and r.praise_id = p.id) as recipients,
+          (select coalesce(json_agg(json_build_object('reaction', x.reaction, 'count', x.n, 'reacted', x.mine)), '[]'::json)
+             from (select reaction, count(*)::int as n, bool_or(person_id = ${viewer.id}) as mine
+                     from app.praise_reactions pr
+                    where pr.tenant_id = p.tenant_id and pr.praise_id = p.id
+                    group by reaction) x) as reactions
+        from app.praise p
+        join app.people g on g.tenant_id = p.tenant_id and g.id = p.giver_id
+        where p.tenant_id = ${viewer.tenantId} and p.deleted_at is null and ${visibleTo(viewer)}
+          ${sql.join(where.map((w) => sql`and ${w}`), sql` `)}
+        order by p.id desc
+        limit ${limit}`,
+  );
+  const moderator = viewer.scopes.has('praise:moderate');
+  return result.map((r) => {
+    const reactions = typeof r.reactions === 'string' ? JSON.parse(r.reactions) : r.reactions;
+    return {
+      id: r.id,
+      giver: { id: r.giver_id, name: r.giver_name, team: r.giver_team },
+      recipients: typeof r.recipients === 'string' ? JSON.parse(r.recipients) : r.recipients,
+      message: r.message,
+      values: r.values,
+      visibility: r.visibility,
+      createdAt: new Date(r.created_at).toISOString(),
+      reactions: (reactions as PraiseItem['reactions']).sort((a, b) => REACTIONS.indexOf(a.reaction) - REACTIONS.indexOf(b.reaction)),
+      canDelete: moderator || r.giver_id === viewer.id,
+    };
+  });
+}
+
+export async function getPraise(tx: Tx, viewer: Viewer, id: string): Promise<PraiseItem | undefined> {
+  const [item] = await select(tx, viewer, [sql`p.id = ${id}`], 1);
+  return item;
+}
+
+export async function praiseFeed(tx: Tx, viewer: Viewer, query: FeedQuery): Promise<PraisePage> {
+  const where: SQL[] = [];
+  if (query.cursor) where.push(sql`p.id < ${decodeIdCursor(query.cursor)}`);
+  if (query.giverId) where.push(sql`p.giver_id = ${query.giverId}`);
+  if (query.recipientId) {
+    where.push(sql`exists (select 1 from app.praise_recipients r3
+      where r3.tenant_id = p.tenant_id and r3.praise_id = p.id and r3.recipient_id = ${query.recipientId})`);
+  }
+  if (query.value) where.push(sql`p.values @> array[${query.value}]::text[]`);
+  if (query.scope === 'mine') where.push(involves(sql`x.id = ${viewer.id}`));
+  if (query.scope === 'team') {
+    const sameTeam = viewer.team ? sql`x.team = ${viewer.team}` : sql`false`;
+    where.push(involves(sql`(x.manager_id = ${viewer.id} or ${sameTeam})`));
+  }
+  const items = await select(tx, viewer, where, query.limit + 1);
+  const more = items.length > query.limit;
+  if (more) items.pop();
+  return { items, nextCursor: more ? encodeIdCursor(items[items.length - 1]!.id) : null };
+}
+
+export async function deletePraise(tx: Tx, viewer: Viewer, id: string): Promise<void> {
+  const item = await getPraise(tx, viewer, id);
+  // A moderator may remove praise they cannot read (private praise between others).
+  const moderator = viewer.scopes.has('praise:moderate');
+  if (!item && !moderator) throw new UnknownIds('praise', [id], 'No such praise.');
+  if (item && !item.canDelete) throw new Problem('forbidden', 'Only the giver or a moderator may delete praise.');
+  const deleted = await tx
+    .update(praise)
+    .set({ deletedAt: new Date(), deletedBy: viewer.id })
+    .where(and(eq(praise.tenantId, viewer.tenantId), eq(praise.id, id), isNull(praise.deletedAt)))
+    .returning({ id: praise.id });
+  if (deleted.length === 0) throw new UnknownIds('praise', [id], 'No such praise.');
+}
+
+export async function setReaction(tx: Tx, viewer: Viewer, id: string, reaction: Reaction, on: boolean) {
+  const item = await getPraise(tx, viewer, id);
+  if (!item) throw new UnknownIds('praise', [id], 'No such praise.');
+  const row = { tenantId: viewer.tenantId, praiseId: id, personId: viewer.id, reaction };
+  if (on) await tx.insert(praiseReactions).values(row).onConflictDoNothing();
+  else {
+    await tx
+      .delete(praiseReactions)
+      .where(
+        and(
+          eq(praiseReactions.tenantId, viewer.tenantId),
+          eq(praiseReactions.praiseId, id),
+          eq(praiseReactions.personId, viewer.id),
+          eq(praiseReactions.reaction, reaction),
+        ),
+      );
+  }
+  return { reactions: (await getPraise(tx, viewer, id))!.reactions };
+}

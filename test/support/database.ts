@@ -1,0 +1,30 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openDatabase, type DatabaseHandle } from '../../api/db/client.js';
+
+/**
+ * A fresh, empty database for one test file: a new database on the PostgreSQL named by
+ * DATABASE_URL (dropped afterwards), or an in-memory PGlite when DATABASE_URL is unset.
+ */
+export async function freshDatabase(): Promise<{ handle: DatabaseHandle; url: string | undefined; drop(): Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    const handle = await openDatabase({});
+    return { handle, url: undefined, drop: () => handle.close() };
+  }
+  const name = `grove_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = await openDatabase({ url: url.toString(), max: 5 });
+  return {
+    handle,
+    url: url.toString(),
+    async drop() {
+      await handle.close();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
