@@ -1,0 +1,63 @@
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/client.js';
+import { KeyRing } from '../security/keyring.js';
+import { CLOCK_LEEWAY_SECONDS, MAX_TTL_SECONDS } from '../security/tokens.js';
+import { startServer, stopOnSignals } from '../server.js';
+
+const HELP = `grove <command>
+
+  serve            run the API (PORT, DATABASE_URL, … from the environment)
+  migrate          apply database migrations and exit
+  keys rotate      start signing widget tokens with a new key; old keys keep
+                   verifying until the tokens they signed have expired
+  keys list        list signing keys and their state
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, sub] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const config = loadConfig();
+  if (command === 'serve') {
+    stopOnSignals(await startServer(config));
+    return -1; // keep running
+  }
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pgdata` });
+  try {
+    if (command === 'migrate') {
+      await database.migrate();
+      process.stdout.write(`migrated (${database.kind})\n`);
+      return 0;
+    }
+    if (command === 'keys' && (sub === 'rotate' || sub === 'list')) {
+      await database.migrate();
+      const keys = new KeyRing(database.db, config.masterKey, (MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS) * 1000);
+      if (sub === 'rotate') {
+        await keys.reload();
+        const { kid, retired } = await keys.rotate();
+        process.stdout.write(`signing with ${kid}; retired ${retired.join(', ') || 'none'} (still verifying for ${MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS} s)\n`);
+        process.stdout.write('running instances pick the new key up when they first see a token it signed, or at restart\n');
+      } else {
+        await keys.reload();
+        for (const key of keys.jwks().keys) process.stdout.write(`${key.kid}${key.kid === keys.current()?.kid ? '  (signing)' : '  (verifying only)'}\n`);
+      }
+      return 0;
+    }
+    process.stderr.write(`unknown command: ${argv.join(' ')}\n\n${HELP}`);
+    return 2;
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+    process.exit(1);
+  },
+);
