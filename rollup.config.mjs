@@ -16,7 +16,7 @@ const ts = () =>
     define: { __GROVE_VERSION__: JSON.stringify(pkg.version) },
   });
 
-const minify = () => terser({ ecma: 2021, module: true, format: { comments: false } });
+const minify = () => terser({ ecma: 2021, module: true, compress: { passes: 2 }, format: { comments: false } });
 
 /** Prints every emitted file's minified and gzipped (level 9) size. */
 function sizes() {
@@ -27,8 +27,8 @@ function sizes() {
         if (file.type !== 'chunk') continue;
         const bytes = Buffer.byteLength(file.code);
         const gz = gzipSync(file.code, { level: 9 }).length;
-        const dir = options.dir ?? '';
-        console.log(`  ${(dir ? `${dir}/` : '') + file.fileName}`.padEnd(56) + `${(bytes / 1024).toFixed(2)} KB min  ${(gz / 1024).toFixed(2)} KB gzip`);
+        const name = options.dir ? `${options.dir}/${file.fileName}` : options.file;
+        console.log(`  ${name}`.padEnd(56) + `${(bytes / 1024).toFixed(2)} KB min  ${(gz / 1024).toFixed(2)} KB gzip`);
       }
     },
   };
@@ -43,7 +43,7 @@ const onwarn = (warning, warn) => {
 export default [
   {
     input: 'widgets/all.ts',
-    output: { file: 'dist/grove.js', format: 'iife', sourcemap: true },
+    output: { file: 'dist/grove.js', format: 'iife', sourcemap: true, inlineDynamicImports: true },
     plugins: [nodeResolve({ browser: true }), ts(), minify(), sizes()],
     onwarn,
   },

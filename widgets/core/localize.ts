@@ -1,9 +1,31 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { en, type Messages } from './locales/en.js';
-import { fr } from './locales/fr.js';
 import { provider } from './token-provider.js';
 
-const catalogs: Record<string, Messages> = { en, fr };
+// English ships in every bundle; other locales are one module each, fetched when asked for
+// (the script-tag bundle inlines them, so there it costs no request).
+const catalogs: Record<string, Messages> = { en };
+const loaders: Record<string, () => Promise<Messages>> = {
+  fr: () => import('./locales/fr.js').then((m) => m.fr),
+};
+const loading = new Map<string, Promise<Messages>>();
+
+const language = (locale: string) => locale.split('-')[0]!.toLowerCase();
+
+/** Loads (once) the catalog of a locale; resolves to English for locales Grove does not have. */
+export function loadMessages(locale: string): Promise<Messages> {
+  const lang = language(locale);
+  const known = catalogs[lang];
+  if (known) return Promise.resolve(known);
+  const load = loaders[lang];
+  if (!load) return Promise.resolve(en);
+  let p = loading.get(lang);
+  if (!p) {
+    p = load().then((m) => (catalogs[lang] = m));
+    loading.set(lang, p);
+  }
+  return p;
+}
 
 /** Where a locale can come from, strongest first. */
 export interface LocaleSources {
@@ -28,9 +50,9 @@ export function resolveLocale(s: LocaleSources): string {
   return 'en';
 }
 
-/** The catalog for a locale tag: `fr-CA` → French; anything unknown → English. */
+/** The loaded catalog for a locale tag (`fr-CA` → French); English until it is loaded or when unknown. */
 export function messagesFor(locale: string): Messages {
-  return catalogs[locale.split('-')[0]!.toLowerCase()] ?? en;
+  return catalogs[language(locale)] ?? en;
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -79,8 +101,14 @@ export class LocaleController implements ReactiveController {
     });
   }
 
+  /** The messages of the resolved locale; English while another catalog loads, then a re-render. */
   get msg(): Messages {
-    return messagesFor(this.locale);
+    const locale = this.locale;
+    const lang = language(locale);
+    if (!catalogs[lang] && loaders[lang] && !loading.has(lang)) {
+      void loadMessages(locale).then(() => this.host.requestUpdate());
+    }
+    return messagesFor(locale);
   }
 
   relative(iso: string): string {

@@ -36,7 +36,9 @@ const parked = new Map<string, PraiseDraft>();
  * @csspart counter - The character count.
  * @csspart error - A validation or submission message.
  * @csspart submit-button - The submit button.
- * @csspart state, retry-button, offline - As on every Grove element.
+ * @csspart state - Loading and error messages.
+ * @csspart retry-button - "Try again" in the error state.
+ * @csspart offline - The offline banner.
  *
  * @cssproperty --grove-color-primary - Accent (submit, selected chips). Default `#2f6f4f`.
  * @cssproperty --grove-color-on-primary - Text on the accent. Default `#ffffff`.
@@ -68,18 +70,18 @@ export class PraiseComposer extends GroveElement {
     announcement: { state: true },
   };
 
-  readonly internals = this.attachInternals();
-  readonly search = new RecipientSearch(
+  private readonly internals = this.attachInternals();
+  private readonly search = new RecipientSearch(
     this,
     async (q, signal) => (await this.client.people(q, 8, signal)).items,
     () => new Set([...this.draft.recipients.map((r) => r.id), this.me?.id ?? '']),
   );
-  companyValues: CompanyValue[] = [];
-  me: Me | null = null;
-  submitting = false;
-  touched = false;
-  submitProblem: Problem | null = null;
-  announcement = '';
+  private companyValues: CompanyValue[] = [];
+  private me: Me | null = null;
+  private submitting = false;
+  private touched = false;
+  private submitProblem: Problem | null = null;
+  private announcement = '';
   private pending?: { key: string; json: string };
   private formDisabled = false;
 
