@@ -41,7 +41,13 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     xFrameOptions: 'DENY',
   });
   return async (c, next) => {
-    await strict(c, next);
+    // A route may loosen the resource policy for itself (the widget bundle is cross-origin).
+    let routePolicy: string | null = null;
+    await strict(c, async () => {
+      await next();
+      routePolicy = c.res.headers.get('Cross-Origin-Resource-Policy');
+    });
+    if (routePolicy) c.header('Cross-Origin-Resource-Policy', routePolicy);
     if (new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https') {
       c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     }
@@ -54,7 +60,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
  */
 export function widgetCors(deps: GroveDeps): MiddlewareHandler<AppEnv> {
   return cors({
-    origin: async (origin) => ((await deps.tenants.isKnownOrigin(origin)) ? origin : null),
+    // Hono asks even when there is no Origin header; that needs no database round trip.
+    origin: async (origin) => (origin && (await deps.tenants.isKnownOrigin(origin).catch(() => false)) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
     exposeHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],

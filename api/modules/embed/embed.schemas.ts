@@ -11,7 +11,8 @@ export const Origin = z
   .refine((value) => {
     try {
       const url = new URL(value);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value;
+      const host = /^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])$/;
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value && host.test(url.hostname);
     } catch {
       return false;
     }

@@ -50,9 +50,9 @@ export const opsRoutes = router()
     if (c.req.header('if-none-match') === etag) return c.body(null, 304);
     return c.body(new Uint8Array(bundle.body), 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
   })
-  .get('/grove.:hash{[0-9a-f]{16}}.js', open, async (c) => {
+  .get('/:file{grove\\.[0-9a-f]{16}\\.js}', open, async (c) => {
     const bundle = await loadBundle(c.var.deps.bundlePath, bundleCache);
-    if (!bundle || bundle.hash !== c.req.param('hash')) throw new Problem('not-found', 'No bundle with that hash.');
+    if (!bundle || c.req.param('file') !== `grove.${bundle.hash}.js`) throw new Problem('not-found', 'No bundle with that hash.');
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
