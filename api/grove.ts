@@ -42,7 +42,7 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
       level: config.logLevel,
       base: { service: 'grove' },
       // Belt and braces: nothing secret should reach a log call, and these paths never print.
-      redact: { paths: ['*.authorization', '*.token', '*.apiKey', '*.message', 'req.headers.authorization'], censor: '[redacted]' },
+      redact: { paths: ['*.authorization', '*.token', '*.apiKey', '*.platformKey', 'req.headers.authorization'], censor: '[redacted]' },
     });
   const database = options.database ?? (await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pgdata` }));
   if (options.migrate !== false) await database.migrate();
