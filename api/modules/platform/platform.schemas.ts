@@ -5,11 +5,14 @@ import { Origin } from '../embed/embed.schemas.js';
 
 export const TenantIdParam = z.strictObject({ id: Uuid });
 
+/** A company value as sent by the operator: unknown fields are refused, as in every other body. */
+export const CompanyValueInput = z.strictObject(CompanyValue.shape);
+
 export const CreateTenantBody = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
     origins: z.array(Origin).max(50).default([]),
-    values: z.array(CompanyValue).max(50).optional(),
+    values: z.array(CompanyValueInput).max(50).optional(),
   })
   .openapi('CreateTenant');
 
@@ -53,7 +56,7 @@ export const RotatedKey = z
   .object({ apiKey: z.string(), previousKeysExpireAt: z.string().openapi({ format: 'date-time' }) })
   .openapi('RotatedApiKey');
 
-export const ValuesBody = z.strictObject({ values: z.array(CompanyValue).max(50) }).openapi('CompanyValues');
+export const ValuesBody = z.strictObject({ values: z.array(CompanyValueInput).max(50) }).openapi('CompanyValues');
 export const ValuesResult = z.object({ items: z.array(CompanyValue) });
 
 export const SecurityEvent = z

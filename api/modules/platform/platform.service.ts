@@ -1,6 +1,7 @@
-import { and, desc, eq, gt, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import type { DatabaseHandle } from '../../db/client.js';
+import { APP_ROLE } from '../../db/schema/namespaces.js';
 import { securityEvents } from '../../db/schema/security-events.js';
 import { apiKeys, tenants } from '../../db/schema/tenants.js';
 import { Problem } from '../../http/problems.js';
@@ -22,12 +23,17 @@ export async function createTenant(
 ) {
   const id = uuidv7();
   const key = newApiKey();
+  // One transaction: values that fail (duplicate keys, a NUL byte) must not leave a tenant behind.
   const [tenant] = await database.db.transaction(async (tx) => {
     const created = await tx.insert(tenants).values({ id, name: input.name, origins: dedupe(input.origins) }).returning();
     await tx.insert(apiKeys).values({ id: uuidv7(), tenantId: id, hint: key.hint, secretHash: key.hash });
+    if (input.values?.length) {
+      // The platform rows are written; the tenant data goes in as grove_app under RLS, like withTenant.
+      await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${id}, true)`);
+      await replaceValues(tx, id, input.values);
+    }
     return created;
   });
-  if (input.values?.length) await database.withTenant(id, (tx) => replaceValues(tx, id, input.values!));
   return { ...view(tenant!), apiKey: key.key };
 }
 
