@@ -60,10 +60,11 @@ export class TokenError extends Error {
  *
  * Verifying an EdDSA signature costs more than the rest of a cheap request, so a verified token
  * is remembered by its SHA-256 digest until it expires. Only the signature and the static
- * claims are cached: revocation and expiry are checked on every request, from memory.
+ * claims are cached: revocation, expiry and whether the signing key still verifies (key
+ * retirement) are checked on every request, from memory.
  */
 export class TokenService {
-  private readonly verified = new Map<string, WidgetClaims>();
+  private readonly verified = new Map<string, { claims: WidgetClaims; kid: string }>();
 
   constructor(
     private readonly keys: KeyRing,
@@ -98,10 +99,19 @@ export class TokenService {
 
   async verify(token: string): Promise<WidgetClaims> {
     const digest = sha256(token);
-    let claims = this.verified.get(digest);
-    if (!claims) {
-      claims = await this.verifySignature(token);
-      this.remember(digest, claims);
+    const hit = this.verified.get(digest);
+    let claims: WidgetClaims;
+    if (hit) {
+      // A key retired past its grace (or pulled) takes its tokens with it, cached or not.
+      if (!(await this.keys.verificationKey(hit.kid))) {
+        this.verified.delete(digest);
+        throw new TokenError('unknown-key');
+      }
+      claims = hit.claims;
+    } else {
+      const verified = await this.verifySignature(token);
+      claims = verified.claims;
+      this.remember(digest, verified);
     }
     const now = Date.now() / 1000;
     if (claims.exp + CLOCK_LEEWAY_SECONDS < now) {
@@ -112,7 +122,7 @@ export class TokenService {
     return claims;
   }
 
-  private async verifySignature(token: string): Promise<WidgetClaims> {
+  private async verifySignature(token: string): Promise<{ claims: WidgetClaims; kid: string }> {
     let kid: string | undefined;
     try {
       kid = decodeProtectedHeader(token).kid;
@@ -134,13 +144,13 @@ export class TokenService {
       });
       if (typeof payload.tid !== 'string' || typeof payload.scp !== 'string') throw new TokenError('missing-claims');
       if ((payload.exp ?? 0) - (payload.iat ?? 0) > MAX_TTL_SECONDS) throw new TokenError('malformed');
-      return payload as unknown as WidgetClaims;
+      return { claims: payload as unknown as WidgetClaims, kid };
     } catch (error) {
       throw toTokenError(error);
     }
   }
 
-  private remember(digest: string, claims: WidgetClaims): void {
+  private remember(digest: string, entry: { claims: WidgetClaims; kid: string }): void {
     if (this.verified.size >= this.cacheSize) {
       // Map keeps insertion order: drop the oldest tenth in one go.
       let drop = Math.ceil(this.cacheSize / 10);
@@ -149,7 +159,7 @@ export class TokenService {
         if (--drop === 0) break;
       }
     }
-    this.verified.set(digest, claims);
+    this.verified.set(digest, entry);
   }
 }
 

@@ -40,24 +40,17 @@ export async function testGrove(env: Record<string, string> = {}, options: Grove
   });
   const grove: Grove = await createGrove(config, { database: db.handle, revocationPollMs: 100, ...options });
 
-  async function request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.auth) headers.authorization = `Bearer ${options.auth}`;
-    if (options.origin) headers.origin = options.origin;
-    let body: string | undefined = options.raw;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const response = await grove.app.request(`https://grove.test${path}`, { method, headers, body });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return { status: response.status, body: parsed as T, headers: response.headers };
+  const request = requester(grove);
+  const siblings: Grove[] = [];
+
+  /**
+   * Another Grove instance on the same database and config (same master key, hence the same
+   * signing keys), as a second API process of one deployment would be. `close()` closes it.
+   */
+  async function sibling(options: GroveOptions = {}) {
+    const other = await createGrove(config, { revocationPollMs: 100, ...options, database: db.handle, migrate: false });
+    siblings.push(other);
+    return { grove: other, request: requester(other) };
   }
 
   async function createTenant(name = 'Acme', origins: string[] = [ORIGIN], values?: Array<{ key: string; label: string }>) {
@@ -105,8 +98,11 @@ export async function testGrove(env: Record<string, string> = {}, options: Grove
     createTenant,
     mint,
     tenantWithPeople,
+    sibling,
+    config,
     db,
     async close() {
+      for (const other of siblings) await other.close();
       await grove.close();
       await db.drop();
     },
@@ -114,3 +110,26 @@ export async function testGrove(env: Record<string, string> = {}, options: Grove
 }
 
 export type TestGrove = Awaited<ReturnType<typeof testGrove>>;
+
+/** Calls `grove` in-process. */
+function requester(grove: Grove) {
+  return async function request<T = any>(method: string, path: string, options: RequestOptions = {}): Promise<Reply<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.auth) headers.authorization = `Bearer ${options.auth}`;
+    if (options.origin) headers.origin = options.origin;
+    let body: string | undefined = options.raw;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await grove.app.request(`https://grove.test${path}`, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: response.status, body: parsed as T, headers: response.headers };
+  };
+}
