@@ -39,7 +39,7 @@ export const fr: Messages = {
   to: 'À',
   searchPlaceholder: 'Rechercher un collègue…',
   searching: 'Recherche…',
-  noMatches: 'Personne trouvé.',
+  noMatches: 'Personne n’a été trouvé.',
   results: (n) => (n <= 1 ? `${n} personne trouvée.` : `${n} personnes trouvées.`),
   remove: (name) => `Retirer ${name}`,
   added: (name, n) => `${name} ajouté. ${n <= 1 ? `${n} destinataire` : `${n} destinataires`}.`,
