@@ -15,6 +15,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
+  GROVE_APP_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   GROVE_DATA_DIR: z.string().min(1).default('./.grove'),
   GROVE_PUBLIC_URL: z.url().optional(),
   GROVE_PLATFORM_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -33,6 +37,8 @@ export interface Config {
   host: string;
   /** Unset: embedded PGlite under `dataDir`. */
   databaseUrl: string | undefined;
+  /** Logs in as grove_app for tenant transactions (PostgreSQL); see db/client.ts. */
+  appDatabaseUrl: string | undefined;
   dataDir: string;
   publicUrl: string;
   platformKey: string;
@@ -86,13 +92,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    appDatabaseUrl: e.GROVE_APP_DATABASE_URL,
     dataDir,
     publicUrl: (e.GROVE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     platformKey,
     masterKey,
     alertWebhookUrl: e.GROVE_ALERT_WEBHOOK_URL,
     // Operators who set a webhook but no secret can still verify: the secret is derived from
-    // the platform key they already hold (see docs/security-events.md).
+    // the platform key they already hold (see docs/api.md, "Security alerts").
     alertWebhookSecret: e.GROVE_ALERT_WEBHOOK_SECRET ?? `derived:${platformKey}`,
     logLevel: e.GROVE_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     notices,

@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     stopOnSignals(await startServer(config));
     return -1; // keep running
   }
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: `${config.dataDir}/pgdata` });
+  const database = await openDatabase({ url: config.databaseUrl, appUrl: config.appDatabaseUrl, dataDir: `${config.dataDir}/pgdata` });
   try {
     if (command === 'migrate') {
       await database.migrate();
@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
         await keys.reload();
         const { kid, retired } = await keys.rotate();
         process.stdout.write(`signing with ${kid}; retired ${retired.join(', ') || 'none'} (still verifying for ${MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS} s)\n`);
-        process.stdout.write('running instances pick the new key up when they first see a token it signed, or at restart\n');
+        process.stdout.write('running instances start signing with it within 10 s (they re-read keys every 10 s)\n');
       } else {
         await keys.reload();
         for (const key of keys.jwks().keys) process.stdout.write(`${key.kid}${key.kid === keys.current()?.kid ? '  (signing)' : '  (verifying only)'}\n`);

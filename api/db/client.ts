@@ -43,15 +43,36 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   /** postgres.js pool size. */
   max?: number;
+  /**
+   * PostgreSQL only: a URL that logs in *as* `grove_app` for tenant transactions. Without it,
+   * tenant transactions switch to grove_app with SET ROLE on the owner's connection, which SQL
+   * injected into a tenant transaction could undo (RESET ROLE); with it, there is nothing to undo.
+   */
+  appUrl?: string | undefined;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.url ? openPostgres(options.url, options.max ?? 10) : openPglite(options.dataDir);
+  return options.url ? openPostgres(options.url, options.max ?? 10, options.appUrl) : openPglite(options.dataDir);
 }
 
-async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, max: number, appUrl: string | undefined): Promise<DatabaseHandle> {
   const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'grove' } });
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Database;
+  const appClient = appUrl ? postgres(appUrl, { max, onnotice: () => {}, connection: { application_name: 'grove-app' } }) : undefined;
+  const appDb = appClient ? (drizzlePostgres(appClient, { schema, casing: 'snake_case' }) as unknown as Database) : undefined;
+  let appRoleChecked = false;
+  /** Refuses to serve tenant data through a login that could see past row-level security. */
+  const checkAppRole = async () => {
+    if (appRoleChecked || !appClient) return;
+    const [role] = await appClient<Array<{ rolname: string; rolsuper: boolean; rolbypassrls: boolean; owns: boolean }>>`
+      select r.rolname, r.rolsuper, r.rolbypassrls,
+             exists (select 1 from pg_tables t where t.schemaname = 'app' and t.tableowner = r.rolname) as owns
+      from pg_roles r where r.rolname = current_user`;
+    if (!role || role.rolsuper || role.rolbypassrls || role.owns) {
+      throw new Error(`GROVE_APP_DATABASE_URL logs in as ${role?.rolname}, which bypasses row-level security or owns tables`);
+    }
+    appRoleChecked = true;
+  };
   return {
     kind: 'postgres',
     db,
@@ -68,9 +89,17 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
       await client`select 1`;
     },
     async close() {
-      await client.end({ timeout: 5 });
+      await Promise.all([client.end({ timeout: 5 }), appClient?.end({ timeout: 5 })]);
     },
-    withTenant: (tenantId, fn) => tenantTransaction(db, tenantId, fn),
+    withTenant: appDb
+      ? async (tenantId, fn) => {
+          await checkAppRole();
+          return appDb.transaction(async (tx) => {
+            await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+            return fn(tx);
+          });
+        }
+      : (tenantId, fn) => tenantTransaction(db, tenantId, fn),
   };
 }
 

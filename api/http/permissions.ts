@@ -4,9 +4,10 @@ import type { Role } from '../db/schema/people.js';
  * Who may do what: the one table. Every route names one of these permissions (see
  * `requires()` in authorize.ts); a test fails when a route names none.
  *
- * A widget token may do what its scopes grant AND its user's role allows, checked at mint time
- * (scopes beyond the role are refused) and again on every request against the role the
- * directory holds now, so demoting someone takes effect before their token expires.
+ * A widget token may do what its scopes grant AND its user's role allows: at mint time the scopes
+ * asked for are narrowed to the role's (the response says which were granted; none left is a
+ * 403), and on every request they are narrowed again against the role the directory holds now,
+ * so demoting someone takes effect before their token expires.
  */
 export const SCOPES = [
   'praise:read',

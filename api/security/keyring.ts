@@ -32,10 +32,21 @@ export class KeyRing {
     private readonly verifyGraceMs: number,
   ) {}
 
-  /** Loads the keys; creates the first one on a new deployment. */
-  async init(): Promise<void> {
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Loads the keys (creating the first one on a new deployment) and re-reads them every
+   * `refreshMs`, so a rotation or an early key withdrawal on another instance reaches this one.
+   */
+  async init(refreshMs = 10_000): Promise<void> {
     await this.reload();
     if (!this.current()) await this.rotate();
+    this.timer = setInterval(() => void this.reload().catch(() => {}), refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
   }
 
   current(): LoadedKey | undefined {

@@ -1,4 +1,4 @@
-import { gt, asc } from 'drizzle-orm';
+import { asc, gt, or, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { tokenRevocations } from '../db/schema/token-revocations.js';
 
@@ -33,8 +33,7 @@ export class RevocationList {
   isRevoked(tenantId: string, jti: string, iatSeconds: number): boolean {
     if (this.deniedJti.has(`${tenantId}:${jti}`)) return true;
     const cutoff = this.notBefore.get(tenantId);
-    // `iat` has one-second resolution: a token from the revoking second itself is refused too.
-    return cutoff !== undefined && iatSeconds * 1000 <= cutoff;
+    return cutoff !== undefined && issuedAtMs(jti, iatSeconds) <= cutoff;
   }
 
   async revokeAll(tenantId: string, maxTokenLifetimeMs: number): Promise<Date> {
@@ -63,12 +62,14 @@ export class RevocationList {
     const fresh = await this.db
       .select()
       .from(tokenRevocations)
-      .where(gt(tokenRevocations.seq, this.lastSeq))
+      // `seq` values are taken when rows are inserted but become visible when their transactions
+      // commit, possibly out of order: re-read the last few seconds too. Applying is idempotent.
+      .where(or(gt(tokenRevocations.seq, this.lastSeq), gt(tokenRevocations.createdAt, sql`now() - interval '10 seconds'`)))
       .orderBy(asc(tokenRevocations.seq))
       .limit(10_000);
     const now = Date.now();
     for (const r of fresh) {
-      this.lastSeq = r.seq;
+      this.lastSeq = Math.max(this.lastSeq, r.seq);
       if (r.expiresAt.getTime() < now) continue;
       if (r.jti) this.deniedJti.set(`${r.tenantId}:${r.jti}`, r.expiresAt.getTime());
       else if (r.notBefore) {
@@ -79,4 +80,18 @@ export class RevocationList {
     for (const [key, until] of this.deniedJti) if (until < now) this.deniedJti.delete(key);
     if (fresh.length === 10_000) await this.read();
   }
+}
+
+/**
+ * When a token was issued, to the millisecond: Grove's `jti` is a UUIDv7 whose first 48 bits are
+ * the issue time, so a token minted in the very second of a revoke-all but after it still works.
+ * Other tokens fall back to `iat` (one-second resolution, so the revoking second is refused).
+ */
+export function issuedAtMs(jti: string, iatSeconds: number): number {
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(jti)) {
+    const ms = Number.parseInt(jti.slice(0, 8) + jti.slice(9, 13), 16);
+    // Trust it only where it agrees with the signed `iat`.
+    if (Math.abs(ms - iatSeconds * 1000) < 1000) return ms;
+  }
+  return iatSeconds * 1000 + 999;
 }

@@ -542,3 +542,18 @@ describe('tenant isolation in the database (as grove_app)', () => {
     expect(sqlState(write)).toBe('42501');
   });
 });
+
+describe('the application login (PostgreSQL with GROVE_APP_DATABASE_URL)', () => {
+  it.runIf(!!process.env.DATABASE_URL)('cannot switch itself back to the owner from inside a tenant transaction', async () => {
+    const t = await testGrove();
+    try {
+      const tenant = await t.createTenant('Escape');
+      const error = await t.grove.deps.database
+        .withTenant(tenant.id, (tx) => tx.execute(sql`set local role postgres`))
+        .then(() => undefined, (e: unknown) => e);
+      expect(String((error as { cause?: unknown })?.cause ?? error)).toMatch(/permission denied/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { decodeJwt, decodeProtectedHeader, exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { issuedAtMs } from '../../api/security/revocations.js';
 import { PLATFORM_KEY, testGrove, type Reply, type TestGrove } from '../support/grove.js';
 
 /**
@@ -73,14 +74,6 @@ async function within(ms: number, probe: () => Promise<Reply>, holds: (reply: Re
     if (holds(reply) || Date.now() >= deadline) return reply;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-}
-
-/**
- * `iat` has one-second resolution, so a tenant cutoff refuses tokens issued in its own second.
- * Waiting for the next second is arrangement, not an assertion.
- */
-async function nextSecond(after: number) {
-  while (Math.floor(Date.now() / 1000) * 1000 <= after) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 async function securityEvents(type: string) {
@@ -394,7 +387,7 @@ describe('revocation', () => {
       expect((await feed(token, acme.origin)).status).toBe(200);
       expect((await feed(token, acme.origin, other.request)).status).toBe(200);
 
-      const revokedAt = await revokeAllOn(acme, via);
+      await revokeAllOn(acme, via);
       const here = await within(1000, () => feed(token, acme.origin), (r) => r.status === 401);
       expectRefused(here, 'revoked');
       const there = await within(1000, () => feed(token, acme.origin, other.request), (r) => r.status === 401);
@@ -403,12 +396,21 @@ describe('revocation', () => {
       expect((await feed(unrelated, bystander.origin)).status).toBe(200);
       expect((await feed(unrelated, bystander.origin, other.request)).status).toBe(200);
 
-      await nextSecond(revokedAt);
+      // No waiting for the next second: the jti (a UUIDv7) dates the token to the millisecond.
       const fresh = await acme.token('ann');
       expect((await feed(fresh, acme.origin)).status).toBe(200);
       expect((await feed(fresh, acme.origin, other.request)).status).toBe(200);
     });
   }
+
+  it('dates a token by its UUIDv7 jti only where that agrees with the signed iat', () => {
+    const jti = '01900000-0000-7000-8000-000000000000';
+    const ms = Number.parseInt('019000000000', 16);
+    expect(issuedAtMs(jti, Math.floor(ms / 1000))).toBe(ms);
+    // A jti claiming another time than iat is not believed: fall back to the end of iat's second.
+    expect(issuedAtMs(jti, Math.floor(ms / 1000) + 60)).toBe((Math.floor(ms / 1000) + 60) * 1000 + 999);
+    expect(issuedAtMs(randomUUID(), 1000)).toBe(1_000_999);
+  });
 
   it('denies one jti: that token is refused, another of the same user still works', async () => {
     const acme = await arrange();

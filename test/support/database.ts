@@ -17,7 +17,16 @@ export async function freshDatabase(): Promise<{ handle: DatabaseHandle; url: st
   await admin.unsafe(`create database ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const handle = await openDatabase({ url: url.toString(), max: 5 });
+  // Migrate as the owner first (it creates grove_app), then let tenant transactions log in as
+  // grove_app itself, as production does (GROVE_APP_DATABASE_URL); trust auth needs no password.
+  const owner = await openDatabase({ url: url.toString(), max: 1 });
+  await owner.migrate();
+  await owner.close();
+  await admin.unsafe('alter role grove_app login');
+  const appUrl = new URL(url);
+  appUrl.username = 'grove_app';
+  appUrl.password = '';
+  const handle = await openDatabase({ url: url.toString(), appUrl: appUrl.toString(), max: 5 });
   return {
     handle,
     url: url.toString(),

@@ -3,10 +3,8 @@ import { platform } from './namespaces.js';
 
 export type SecurityEventType =
   | 'tenant_violation_attempt'
-  | 'token_origin_mismatch'
   | 'token_rejected'
   | 'api_key_rejected'
-  | 'rls_write_refused'
   | 'signing_key_rotated'
   | 'api_key_rotated'
   | 'tokens_revoked';
