@@ -216,6 +216,10 @@ describe('praise widgets on a host page of another origin', () => {
         await ready(page);
         const w = widgets(page);
         await w.wall.locator('article').first().waitFor();
+        const surface = await w.wall.locator('article').first().evaluate((a) => getComputedStyle(a).color);
+        // Light text on dark, dark text on light: the theme really applies.
+        const [r] = surface.match(/\d+/g)!.map(Number);
+        expect(theme === 'dark' ? r! > 128 : r! < 128).toBe(true);
         expect(await seriousViolations(page)).toEqual([]);
 
         // With the typeahead open and a value pressed.

@@ -76,8 +76,11 @@ export interface AxeViolation {
 export async function seriousViolations(page: Page, include = ['grove-praise-composer', 'grove-praise-wall']): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
   return page.evaluate(async (selectors) => {
-    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown; failureSummary?: string }> }> }> } }).axe;
-    const result = await axe.run({ include: selectors.map((s) => [s]) }, { resultTypes: ['violations'] });
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<Record<'violations' | 'passes', Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown; failureSummary?: string }> }>>> } }).axe;
+    const result = await axe.run({ include: selectors.map((s) => [s]) }, {});
+    // A target that is an array of selectors points into a shadow root: make sure axe looked inside.
+    const shadowNodes = result.passes.flatMap((v) => v.nodes).filter((n) => Array.isArray((n.target as unknown[])[0])).length;
+    if (!shadowNodes) throw new Error('axe checked nothing inside the widgets\' shadow roots');
     return result.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`) }));
