@@ -31,8 +31,14 @@ export function createApp(deps: GroveDeps) {
   app.use('*', observe(deps));
   app.use('*', securityHeaders());
   app.use('*', widgetCors(deps));
-  app.use('/v1/directory/*', bodyLimit(DIRECTORY_BODY_LIMIT));
-  app.use('*', async (c, next) => (c.req.path.startsWith('/v1/directory/') ? next() : bodyLimit(BODY_LIMIT)(c, next)));
+  // Only writes carry bodies. Checking a GET's body would make @hono/node-server build a full
+  // undici Request for every read, which cost more than the rest of a cached feed read.
+  const directoryLimit = bodyLimit(DIRECTORY_BODY_LIMIT);
+  const defaultLimit = bodyLimit(BODY_LIMIT);
+  app.use('*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    return (c.req.path.startsWith('/v1/directory/') ? directoryLimit : defaultLimit)(c, next);
+  });
   app.use('*', requireJson());
   app.use('*', authenticate());
 

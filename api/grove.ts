@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseHandle } from './db/client.js';
 import type { GroveDeps } from './http/context.js';
 import { createMetrics } from './http/metrics.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limit.js';
+import { ViewerCache } from './http/viewer-cache.js';
 import { TenantRegistry } from './modules/platform/tenant-registry.js';
 import { AlertWebhook } from './security/alerts.js';
 import { KeyRing } from './security/keyring.js';
@@ -66,6 +67,7 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
     webhook,
     tenants: new TenantRegistry(database.db),
     rateLimits: options.rateLimits ?? memoryRateLimits(),
+    viewers: new ViewerCache(),
     bundlePath: options.bundlePath ?? fileURLToPath(new URL('../dist/grove.js', import.meta.url)),
   };
   const drain = async () => {

@@ -66,8 +66,13 @@ await database.withTenant(tenant.id, async (tx) => {
 });
 await database.db.execute(sql`analyze`);
 await database.close();
+// Grove as it should be deployed: tenant transactions log in as grove_app (trust auth here).
+const admin2 = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin2.unsafe('alter role grove_app login');
+await admin2.end();
+const appUrl = Object.assign(new URL(url), { username: 'grove_app', password: '' }).toString();
 
-const env = { ...process.env, DATABASE_URL: url, GROVE_PLATFORM_KEY: platformKey, GROVE_MASTER_KEY: masterKey, GROVE_DATA_DIR: '/tmp/grove-bench' };
+const env = { ...process.env, DATABASE_URL: url, GROVE_APP_DATABASE_URL: appUrl, GROVE_PLATFORM_KEY: platformKey, GROVE_MASTER_KEY: masterKey, GROVE_DATA_DIR: '/tmp/grove-bench' };
 const grove = await startProcess('bench/servers/grove.ts', env);
 const baseline = await startProcess('bench/servers/baseline.ts', {
   ...env,

@@ -52,13 +52,55 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.url ? openPostgres(options.url, options.max ?? 10, options.appUrl) : openPglite(options.dataDir);
+  return options.url ? openPostgres(options.url, options.max ?? 30, options.appUrl) : openPglite(options.dataDir);
+}
+
+/**
+ * drizzle asks postgres.js to prepare only statements built with `.prepare(name)`; everything
+ * else (raw `sql`, and every query inside a transaction) was parsed and planned on each call,
+ * which cost more than running it. This asks postgres.js to prepare every parameterised
+ * statement, on the pool and inside transactions; it keeps one per statement text and
+ * connection, and Grove's statement texts are a bounded set written in code.
+ */
+function preparing(sql: postgres.Sql): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, args: postgres.ParameterOrJSON<never>[] = [], options: postgres.UnsafeQueryOptions = {}) =>
+          target.unsafe(query, args, { ...options, prepare: args.length > 0 });
+      }
+      if (property === 'begin') return (...params: unknown[]) => pipelinedBegin(target, params.pop() as (tx: postgres.Sql) => unknown);
+      return Reflect.get(target, property, receiver);
+    },
+  });
+}
+
+/**
+ * A transaction whose BEGIN is not awaited: it leaves in the same write as the transaction's
+ * first statements (postgres.js sends what is queued on a connection together), saving a round
+ * trip per request. Statements on one connection run in order, so nothing runs outside it.
+ */
+async function pipelinedBegin<T>(pool: postgres.Sql, callback: (tx: postgres.Sql) => T | Promise<T>): Promise<T> {
+  const connection = await pool.reserve();
+  const begun = connection.unsafe('begin');
+  begun.catch(() => {}); // surfaced by the statements queued behind it, and awaited below
+  try {
+    const result = await callback(preparing(connection));
+    await begun;
+    await connection.unsafe('commit');
+    return result;
+  } catch (error) {
+    await connection.unsafe('rollback').catch(() => {});
+    throw error;
+  } finally {
+    connection.release();
+  }
 }
 
 async function openPostgres(url: string, max: number, appUrl: string | undefined): Promise<DatabaseHandle> {
-  const client = postgres(url, { max, onnotice: () => {}, connection: { application_name: 'grove' } });
+  const client = preparing(postgres(url, { max, onnotice: () => {}, connection: { application_name: 'grove' } }));
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Database;
-  const appClient = appUrl ? postgres(appUrl, { max, onnotice: () => {}, connection: { application_name: 'grove-app' } }) : undefined;
+  const appClient = appUrl ? preparing(postgres(appUrl, { max, onnotice: () => {}, connection: { application_name: 'grove-app' } })) : undefined;
   const appDb = appClient ? (drizzlePostgres(appClient, { schema, casing: 'snake_case' }) as unknown as Database) : undefined;
   let appRoleChecked = false;
   /** Refuses to serve tenant data through a login that could see past row-level security. */
@@ -94,10 +136,7 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
     withTenant: appDb
       ? async (tenantId, fn) => {
           await checkAppRole();
-          return appDb.transaction(async (tx) => {
-            await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
-            return fn(tx);
-          });
+          return appDb.transaction((tx) => scoped(tx, sql`select set_config('app.tenant_id', ${tenantId}, true)`, fn));
         }
       : (tenantId, fn) => tenantTransaction(db, tenantId, fn),
   };
@@ -125,12 +164,22 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
 }
 
 function tenantTransaction<T>(db: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`,
-    );
-    return fn(tx);
-  });
+  return db.transaction((tx) =>
+    scoped(tx, sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`, fn),
+  );
+}
+
+/**
+ * Sends the tenant settings without waiting for their answer, so they share a round trip with
+ * the first statement of `fn`; statements on one connection run in order, so that statement
+ * already runs under them.
+ */
+async function scoped<T>(tx: Tx, settings: SQL, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const applied = tx.execute(settings);
+  applied.catch(() => {});
+  const result = await fn(tx);
+  await applied;
+  return result;
 }
 
 /** Rows of a raw query, whichever driver ran it (postgres.js returns an array, PGlite `{ rows }`). */

@@ -118,12 +118,17 @@ async function loadViewer(
   credential: Extract<Credential, { kind: 'user' }>,
   anyScope: readonly Scope[],
 ) {
-  const [person] = await c.var.tx
-    .select({ role: people.role, managerId: people.managerId, team: people.team })
-    .from(people)
-    .where(and(eq(people.tenantId, credential.tenantId), eq(people.id, credential.personId)))
-    .limit(1);
-  if (!person) throw new Problem('unauthorized', 'The token\'s user no longer exists.');
+  const cache = c.var.deps.viewers;
+  let person = cache.get(credential.tenantId, credential.personId);
+  if (!person) {
+    [person] = await c.var.tx
+      .select({ role: people.role, managerId: people.managerId, team: people.team })
+      .from(people)
+      .where(and(eq(people.tenantId, credential.tenantId), eq(people.id, credential.personId)))
+      .limit(1);
+    if (!person) throw new Problem('unauthorized', 'The token\'s user no longer exists.');
+    cache.set(credential.tenantId, credential.personId, person);
+  }
   const scopes = effectiveScopes(person.role, credential.claims.scp.split(' '));
   if (anyScope.length > 0 && !anyScope.some((s) => scopes.has(s))) {
     throw new Problem('insufficient-scope', `This needs one of: ${anyScope.join(', ')}.`, { required: anyScope });

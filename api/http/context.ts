@@ -10,6 +10,7 @@ import type { AlertWebhook } from '../security/alerts.js';
 import type { TenantInfo, TenantRegistry } from '../modules/platform/tenant-registry.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimits } from './rate-limit.js';
+import type { ViewerCache } from './viewer-cache.js';
 import type { Scope } from './permissions.js';
 
 /** Everything a request may need, built once per app by `createGrove()`. */
@@ -25,6 +26,7 @@ export interface GroveDeps {
   webhook: AlertWebhook;
   tenants: TenantRegistry;
   rateLimits: RateLimits;
+  viewers: ViewerCache;
   /** Path of the built script-tag bundle, served at /grove.js. */
   bundlePath: string;
 }

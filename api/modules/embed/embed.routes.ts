@@ -50,6 +50,7 @@ export const embedRoutes = router()
       }
     }
     const { items } = await upsertPeople(tx, tenantId, [body.user]);
+    deps.viewers.forgetTenant(tenantId);
     const user = items[0]!;
     const [person] = await tx
       .select({ role: people.role, locale: people.locale })
