@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -33,8 +34,19 @@ export interface DatabaseHandle {
    * Runs `fn` in one transaction as `grove_app` with `app.tenant_id` set: the only door to tenant
    * data. Both settings are transaction-local, so a pooled connection never carries them over.
    */
-  withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T>;
+  withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>, options?: UnitOptions): Promise<T>;
 }
+
+export interface UnitOptions {
+  /**
+   * A read-only unit (GET requests): the transaction is READ ONLY, so a stray write fails, and
+   * its COMMIT is not waited for, since there is nothing to make durable (see pipelinedBegin).
+   */
+  readOnly?: boolean;
+}
+
+/** Tells pipelinedBegin, under drizzle's transaction(), which kind of unit it is opening. */
+const readOnlyUnit = new AsyncLocalStorage<boolean>();
 
 export interface OpenOptions {
   /** postgres:// URL; unset opens PGlite. */
@@ -79,21 +91,33 @@ function preparing(sql: postgres.Sql): postgres.Sql {
  * A transaction whose BEGIN is not awaited: it leaves in the same write as the transaction's
  * first statements (postgres.js sends what is queued on a connection together), saving a round
  * trip per request. Statements on one connection run in order, so nothing runs outside it.
+ *
+ * A read-only unit does not wait for its COMMIT either: the connection goes back to the pool
+ * with the COMMIT queued on it, and whoever takes the connection next is queued behind it.
+ * (postgres.js queries are lazy: attaching `.catch` is what sends them.)
  */
 async function pipelinedBegin<T>(pool: postgres.Sql, callback: (tx: postgres.Sql) => T | Promise<T>): Promise<T> {
+  const readOnly = readOnlyUnit.getStore() === true;
   const connection = await pool.reserve();
-  const begun = connection.unsafe('begin');
+  const begun = connection.unsafe(readOnly ? 'begin read only' : 'begin');
   begun.catch(() => {}); // surfaced by the statements queued behind it, and awaited below
+  let released = false;
   try {
     const result = await callback(preparing(connection));
     await begun;
-    await connection.unsafe('commit');
+    if (readOnly) {
+      connection.unsafe('commit').catch(() => {});
+      connection.release();
+      released = true;
+    } else {
+      await connection.unsafe('commit');
+    }
     return result;
   } catch (error) {
     await connection.unsafe('rollback').catch(() => {});
     throw error;
   } finally {
-    connection.release();
+    if (!released) connection.release();
   }
 }
 
@@ -101,7 +125,9 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
   const client = preparing(postgres(url, { max, onnotice: () => {}, connection: { application_name: 'grove' } }));
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Database;
   const appClient = appUrl ? preparing(postgres(appUrl, { max, onnotice: () => {}, connection: { application_name: 'grove-app' } })) : undefined;
-  const appDb = appClient ? (drizzlePostgres(appClient, { schema, casing: 'snake_case' }) as unknown as Database) : undefined;
+  // No schema: Grove uses the query builder, not drizzle's relational queries, and with a schema
+  // every transaction builds a relational query builder per table before running anything.
+  const appDb = appClient ? (drizzlePostgres(appClient, { casing: 'snake_case' }) as unknown as Database) : undefined;
   let appRoleChecked = false;
   /** Refuses to serve tenant data through a login that could see past row-level security. */
   const checkAppRole = async () => {
@@ -134,11 +160,13 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
       await Promise.all([client.end({ timeout: 5 }), appClient?.end({ timeout: 5 })]);
     },
     withTenant: appDb
-      ? async (tenantId, fn) => {
+      ? async (tenantId, fn, options) => {
           await checkAppRole();
-          return appDb.transaction((tx) => scoped(tx, sql`select set_config('app.tenant_id', ${tenantId}, true)`, fn));
+          return readOnlyUnit.run(options?.readOnly === true, () =>
+            appDb.transaction((tx) => scoped(tx, sql`select set_config('app.tenant_id', ${tenantId}, true)`, fn)),
+          );
         }
-      : (tenantId, fn) => tenantTransaction(db, tenantId, fn),
+      : (tenantId, fn, options) => readOnlyUnit.run(options?.readOnly === true, () => tenantTransaction(db, tenantId, fn)),
   };
 }
 

@@ -58,7 +58,7 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
           if (credential.kind === 'user') await loadViewer(c, credential, rule.anyScope ?? []);
           await runIdempotent(c, next, tx);
           if (c.error || c.res.status >= 400) throw ROLLBACK;
-        })
+        }, { readOnly: c.req.method === 'GET' })
         .catch((error: unknown) => {
           if (error !== ROLLBACK) throw error;
         });

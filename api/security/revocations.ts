@@ -85,7 +85,7 @@ export class RevocationList {
 /**
  * When a token was issued, to the millisecond: Grove's `jti` is a UUIDv7 whose first 48 bits are
  * the issue time, so a token minted in the very second of a revoke-all but after it still works.
- * Other tokens fall back to `iat` (one-second resolution, so the revoking second is refused).
+ * Other tokens fall back to the end of their `iat` second (so a token of the revoking second is refused).
  */
 export function issuedAtMs(jti: string, iatSeconds: number): number {
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-7/.test(jti)) {

@@ -13,8 +13,8 @@ for (const el of document.querySelectorAll('grove-praise-composer, grove-praise-
 }
 
 const copy = {
-  en: { title: 'Recognition', lede: 'Thank a colleague for something they did. Everything below is Grove, embedded from another origin.', give: 'Give praise', feed: 'Latest praise', as: 'Signed in as', switch: 'Switch' },
-  fr: { title: 'Reconnaissance', lede: 'Remerciez un·e collègue pour ce qu’il ou elle a fait. Tout ce qui suit est Grove, intégré depuis une autre origine.', give: 'Féliciter', feed: 'Dernières félicitations', as: 'Connecté·e en tant que', switch: 'Changer' },
+  en: { dark: 'Dark', title: 'Recognition', lede: 'Thank a colleague for something they did. Everything below is Grove, embedded from another origin.', give: 'Give praise', feed: 'Latest praise', as: 'Signed in as', switch: 'Switch' },
+  fr: { dark: 'Sombre', title: 'Reconnaissance', lede: 'Remerciez un·e collègue pour ce qu’il ou elle a fait. Tout ce qui suit est Grove, intégré depuis une autre origine.', give: 'Féliciter', feed: 'Dernières félicitations', as: 'Connecté·e en tant que', switch: 'Changer' },
 }[locale];
 document.getElementById('title').textContent = copy.title;
 document.getElementById('lede').textContent = copy.lede;
@@ -30,6 +30,7 @@ const toggle = (name, value) => {
 };
 const themeButton = document.getElementById('theme-toggle');
 themeButton.setAttribute('aria-pressed', String(theme === 'dark'));
+themeButton.textContent = copy.dark;
 themeButton.addEventListener('click', () => toggle('theme', theme === 'dark' ? 'light' : 'dark'));
 const localeButton = document.getElementById('locale-toggle');
 localeButton.textContent = locale === 'fr' ? 'English' : 'Français';

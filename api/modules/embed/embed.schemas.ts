@@ -28,7 +28,7 @@ export const MintTokenBody = z
     origin: Origin.optional().openapi({
       description: 'The host page origin the token is bound to. Leave out only for server-side use: such a token is refused from any browser.',
     }),
-    ttlSeconds: z.number().int().min(30).max(MAX_TTL_SECONDS).optional(),
+    ttlSeconds: z.number().int().min(5).max(MAX_TTL_SECONDS).optional(),
     resource: z
       .string()
       .regex(/^[a-z]+:[A-Za-z0-9-]{1,100}$/, 'kind:id, e.g. praise:0193…')
