@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
 import type { AppEnv } from './context.js';
-import { Problem, problemType, type ProblemCode } from './problems.js';
+import { Problem, type ProblemCode } from './problems.js';
 import { clientIp } from './rate-limit.js';
 
 /** Shapes a problem response. `Cache-Control: no-store`: errors are never cached. */
@@ -26,7 +26,6 @@ const STATUS_CODES: Partial<Record<number, ProblemCode>> = {
   401: 'unauthorized',
   403: 'forbidden',
   404: 'not-found',
-  405: 'method-not-allowed',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
   429: 'rate-limited',
@@ -81,4 +80,3 @@ function postgresError(error: unknown): { code: string; message: string } | unde
   return undefined;
 }
 
-export { problemType };

@@ -15,7 +15,6 @@ export const PROBLEMS = {
   'origin-not-allowed': { status: 403, title: 'This origin may not use the token' },
   'resource-locked': { status: 403, title: 'The token is locked to another resource' },
   'not-found': { status: 404, title: 'Not found' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
   'idempotency-in-progress': { status: 409, title: 'A request with this Idempotency-Key is still running' },
   'payload-too-large': { status: 413, title: 'The body is too large' },

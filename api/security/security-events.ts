@@ -35,42 +35,22 @@ export class SecurityEvents {
    * a tenant transaction (PGlite has one connection, which that transaction holds).
    */
   record(input: SecurityEventInput): string {
-    const id = uuidv7();
-    const at = new Date();
-    const ip = input.ip && isIp(input.ip) ? input.ip : null;
-    this.metrics.securityEvents.inc({ type: input.type });
-    this.log.warn({ securityEvent: { id, ...input, ip } }, `security event: ${input.type}`);
-    const write = this.db
-      .insert(securityEvents)
-      .values({
-        id,
-        type: input.type,
-        tenantId: input.tenantId ?? null,
-        targetTenantId: input.targetTenantId ?? null,
-        actor: input.actor ?? null,
-        requestId: input.requestId ?? null,
-        ip,
-        details: input.details ?? {},
-        at,
-      })
-      .then(
-        () => undefined,
-        (error: unknown) => this.log.error({ err: (error as Error).message, eventId: id }, 'could not store security event'),
-      )
-      .finally(() => this.pending.delete(write));
-    this.pending.add(write);
-    this.webhook.send({
-      id,
+    const event = {
+      id: uuidv7(),
       type: input.type,
-      at: at.toISOString(),
       tenantId: input.tenantId ?? null,
       targetTenantId: input.targetTenantId ?? null,
       actor: input.actor ?? null,
       requestId: input.requestId ?? null,
-      ip,
+      ip: input.ip && isIp(input.ip) ? input.ip : null,
       details: input.details ?? {},
-    });
-    return id;
+    };
+    const at = new Date();
+    this.metrics.securityEvents.inc({ type: event.type });
+    this.log.warn({ securityEvent: event }, `security event: ${event.type}`);
+    this.track(this.db.insert(securityEvents).values({ ...event, at }));
+    this.webhook.send({ ...event, at: at.toISOString() });
+    return event.id;
   }
 
   /** Keeps a background task (a violation probe) in `drain()`'s view; logs its failure. */
