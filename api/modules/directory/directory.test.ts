@@ -63,7 +63,8 @@ describe('people typeahead', () => {
       (await t.request('GET', `/v1/people?q=${encodeURIComponent(text)}`, { auth: token, origin: ORIGIN })).body.items.map(
         (p: { name: string }) => p.name,
       );
-    expect(await q('zo')).toEqual(['Paul Zola', 'Zoé Martin']);
+    // Closest term first ("zoe" before "zola"), then by name.
+    expect(await q('zo')).toEqual(['Zoé Martin', 'Paul Zola']);
     expect(await q('ZOÉ')).toEqual(['Zoé Martin']);
     expect(await q('mar')).toEqual(['Zacharie Marchand', 'Zoé Martin']);
     expect(await q('zach@')).toEqual(['Zacharie Marchand']);

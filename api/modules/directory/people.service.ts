@@ -151,28 +151,39 @@ async function indexSearchTerms(tx: Tx, tenantId: string, merged: Array<{ id: st
 
 /**
  * Typeahead: every word of the query must prefix some word of the name, the whole name or the
- * email. The first word drives an index range scan on (tenant_id, term); the rest filter.
+ * email. Candidates come from an index range scan on (tenant_id, term) for the first word and
+ * for the whole phrase, closest terms first and capped, so a common prefix ("ma") costs the same
+ * as a rare one; the other words then filter. Results: best-matching term first, then by name.
+ *
+ * Ranges with the pattern operators (~>=~, ~<~), not LIKE: statements are prepared, and a
+ * generic plan cannot turn `LIKE $1` into an index range, which made a miss scan every term.
  */
 export async function searchPeople(tx: Tx, tenantId: string, q: string, limit: number): Promise<PersonMatch[]> {
   const words = normalise(q).split(/\s+/).filter(Boolean).slice(0, 5);
   if (words.length === 0) return [];
-  const like = (w: string) => `${w.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-  const phrase = normalise(q).trim().replace(/\s+/g, ' ');
-  const rest = words.slice(1).map(
-    (w) => sql`and exists (select 1 from app.person_search_terms t2 where t2.tenant_id = ${tenantId} and t2.person_id = p.id and t2.term like ${like(w)})`,
+  const phrase = words.join(' ');
+  const inRange = (prefix: string) => sql`t.term ~>=~ ${prefix} and t.term ~<~ ${`${prefix}\u{10FFFF}`}`;
+  const candidates = (prefix: string) => sql`
+    (select t.person_id, t.term from app.person_search_terms t
+     where t.tenant_id = ${tenantId} and ${inRange(prefix)}
+     order by t.term using ~<~ limit ${CANDIDATES})`;
+  const others = words.slice(1).map(
+    (w) => sql`and exists (select 1 from app.person_search_terms t where t.tenant_id = ${tenantId} and t.person_id = p.id and ${inRange(w)})`,
   );
   return rows<PersonMatch>(
     tx,
     sql`select p.id, p.name, p.email, p.team
-        from app.people p
-        where p.tenant_id = ${tenantId}
-          and p.id in (select t.person_id from app.person_search_terms t
-                       where t.tenant_id = ${tenantId} and (t.term like ${like(words[0]!)} or t.term like ${like(phrase)}))
-          ${sql.join(rest, sql` `)}
-        order by p.name
+        from (${candidates(words[0]!)} union all ${candidates(phrase)}) c
+        join app.people p on p.tenant_id = ${tenantId} and p.id = c.person_id
+        where true ${sql.join(others, sql` `)}
+        group by p.id, p.name, p.email, p.team
+        order by min(c.term), p.name
         limit ${limit}`,
   );
 }
+
+/** How many matching terms a typeahead looks at, per range. */
+const CANDIDATES = 500;
 
 export async function listValues(tx: Tx, tenantId: string) {
   return tx
