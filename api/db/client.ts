@@ -1,12 +1,11 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDatabase, PgDialect, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { drizzle as drizzlePostgres, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema/index.js';
@@ -14,8 +13,13 @@ import { APP_ROLE } from './schema/namespaces.js';
 
 export type Schema = typeof schema;
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
-export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
-/** Anything that runs queries: the database (owner connection) or a transaction. */
+/**
+ * The handle a unit of work gives its code: every query made through it runs inside the unit's
+ * transaction (on PostgreSQL, a drizzle handle bound to the unit's reserved connection; on
+ * PGlite, drizzle's transaction object).
+ */
+export type Tx = Database;
+/** Anything that runs queries: the database (owner connection) or a unit's handle. */
 export type Executor = Database | Tx;
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -40,13 +44,10 @@ export interface DatabaseHandle {
 export interface UnitOptions {
   /**
    * A read-only unit (GET requests): the transaction is READ ONLY, so a stray write fails, and
-   * its COMMIT is not waited for, since there is nothing to make durable (see pipelinedBegin).
+   * on PostgreSQL its COMMIT is not waited for, there being nothing to make durable.
    */
   readOnly?: boolean;
 }
-
-/** Tells pipelinedBegin, under drizzle's transaction(), which kind of unit it is opening. */
-const readOnlyUnit = new AsyncLocalStorage<boolean>();
 
 export interface OpenOptions {
   /** postgres:// URL; unset opens PGlite. */
@@ -69,10 +70,9 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
 
 /**
  * drizzle asks postgres.js to prepare only statements built with `.prepare(name)`; everything
- * else (raw `sql`, and every query inside a transaction) was parsed and planned on each call,
- * which cost more than running it. This asks postgres.js to prepare every parameterised
- * statement, on the pool and inside transactions; it keeps one per statement text and
- * connection, and Grove's statement texts are a bounded set written in code.
+ * else (raw `sql` included) was parsed and planned on each call, which cost more than running
+ * it. This asks postgres.js to prepare every parameterised statement; it keeps one per statement
+ * text and connection, and Grove's statement texts are a bounded set written in code.
  */
 function preparing(sql: postgres.Sql): postgres.Sql {
   return new Proxy(sql, {
@@ -81,30 +81,41 @@ function preparing(sql: postgres.Sql): postgres.Sql {
         return (query: string, args: postgres.ParameterOrJSON<never>[] = [], options: postgres.UnsafeQueryOptions = {}) =>
           target.unsafe(query, args, { ...options, prepare: args.length > 0 });
       }
-      if (property === 'begin') return (...params: unknown[]) => pipelinedBegin(target, params.pop() as (tx: postgres.Sql) => unknown);
       return Reflect.get(target, property, receiver);
     },
   });
 }
 
 /**
- * A transaction whose BEGIN is not awaited: it leaves in the same write as the transaction's
- * first statements (postgres.js sends what is queued on a connection together), saving a round
- * trip per request. Statements on one connection run in order, so nothing runs outside it.
- *
- * A read-only unit does not wait for its COMMIT either: the connection goes back to the pool
- * with the COMMIT queued on it, and whoever takes the connection next is queued behind it.
+ * One tenant unit of work on PostgreSQL: a reserved connection, a transaction on it, and a
+ * drizzle handle bound to it. Nothing waits for BEGIN or for the tenant settings: they leave in
+ * the same write as the unit's first statement (postgres.js sends what is queued on a connection
+ * together, and runs it in order), so a unit costs one round trip more than its statements, not
+ * three. A read-only unit does not wait for its COMMIT either: the connection goes back to the
+ * pool with the COMMIT queued on it, and whoever takes it next is queued behind that COMMIT.
  * (postgres.js queries are lazy: attaching `.catch` is what sends them.)
  */
-async function pipelinedBegin<T>(pool: postgres.Sql, callback: (tx: postgres.Sql) => T | Promise<T>): Promise<T> {
-  const readOnly = readOnlyUnit.getStore() === true;
+const dialect = new PgDialect({ casing: 'snake_case' });
+
+async function unitOfWork<T>(
+  pool: postgres.Sql,
+  settings: (connection: postgres.Sql) => postgres.PendingQuery<postgres.Row[]>,
+  fn: (tx: Tx) => Promise<T>,
+  readOnly: boolean,
+): Promise<T> {
   const connection = await pool.reserve();
   const begun = connection.unsafe(readOnly ? 'begin read only' : 'begin');
   begun.catch(() => {}); // surfaced by the statements queued behind it, and awaited below
+  const applied = settings(connection);
+  applied.catch(() => {});
   let released = false;
   try {
-    const result = await callback(preparing(connection));
+    // What drizzle's own transaction() does: a session on the connection, no schema (Grove uses
+    // the query builder, not relational queries, which would be built per table per unit).
+    const session = new PostgresJsSession(preparing(connection), dialect, undefined);
+    const result = await fn(new PgDatabase(dialect, session, undefined) as unknown as Tx);
     await begun;
+    await applied;
     if (readOnly) {
       connection.unsafe('commit').catch(() => {});
       connection.release();
@@ -125,9 +136,8 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
   const client = preparing(postgres(url, { max, onnotice: () => {}, connection: { application_name: 'grove' } }));
   const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Database;
   const appClient = appUrl ? preparing(postgres(appUrl, { max, onnotice: () => {}, connection: { application_name: 'grove-app' } })) : undefined;
-  // No schema: Grove uses the query builder, not drizzle's relational queries, and with a schema
-  // every transaction builds a relational query builder per table before running anything.
-  const appDb = appClient ? (drizzlePostgres(appClient, { casing: 'snake_case' }) as unknown as Database) : undefined;
+  // drizzle() installs its value parsers on the pool it is given; units on this pool rely on them.
+  if (appClient) drizzlePostgres(appClient, { casing: 'snake_case' });
   let appRoleChecked = false;
   /** Refuses to serve tenant data through a login that could see past row-level security. */
   const checkAppRole = async () => {
@@ -159,14 +169,19 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
     async close() {
       await Promise.all([client.end({ timeout: 5 }), appClient?.end({ timeout: 5 })]);
     },
-    withTenant: appDb
-      ? async (tenantId, fn, options) => {
-          await checkAppRole();
-          return readOnlyUnit.run(options?.readOnly === true, () =>
-            appDb.transaction((tx) => scoped(tx, sql`select set_config('app.tenant_id', ${tenantId}, true)`, fn)),
-          );
-        }
-      : (tenantId, fn, options) => readOnlyUnit.run(options?.readOnly === true, () => tenantTransaction(db, tenantId, fn)),
+    async withTenant(tenantId, fn, options) {
+      const readOnly = options?.readOnly === true;
+      if (appClient) {
+        await checkAppRole();
+        return unitOfWork(appClient, (c) => c`select set_config('app.tenant_id', ${tenantId}, true)`, fn, readOnly);
+      }
+      return unitOfWork(
+        client,
+        (c) => c`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`,
+        fn,
+        readOnly,
+      );
+    },
   };
 }
 
@@ -191,9 +206,10 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
   };
 }
 
+/** PGlite: one connection, so drizzle's transaction as is, switching to grove_app inside it. */
 function tenantTransaction<T>(db: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction((tx) =>
-    scoped(tx, sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`, fn),
+    scoped(tx as unknown as Tx, sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`, fn),
   );
 }
 
