@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { people } from '../db/schema/people.js';
+import type { TenantInfo } from '../modules/platform/tenant-registry.js';
 import type { AppEnv, Credential } from './context.js';
 import { runIdempotent } from './idempotency.js';
 import { effectiveScopes, ruleOf, type Permission, type Scope } from './permissions.js';
@@ -37,15 +38,15 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
     if (!(rule.credentials as readonly string[]).includes(credential.kind)) {
       throw new Problem('forbidden', `This needs a ${rule.credentials.join(' or ')} credential.`);
     }
-    if (credential.kind === 'user') {
-      await checkOrigin(c, credential);
-      checkResourceLock(c, credential, permission, options);
-    }
     if (credential.kind !== 'platform') {
       // Loaded before the transaction: PGlite's one connection is the transaction's until it ends.
       const tenant = await c.var.deps.tenants.get(credential.tenantId);
       if (!tenant) throw new Problem('unauthorized', 'The credential\'s tenant no longer exists.');
       c.set('tenant', tenant);
+      if (credential.kind === 'user') {
+        checkOrigin(c, credential, tenant);
+        checkResourceLock(c, credential, permission, options);
+      }
     }
     try {
       if (credential.kind === 'platform' || options.transaction === false) {
@@ -77,7 +78,7 @@ const ROLLBACK = Symbol('rollback');
  * is still on the tenant's allowlist. A server token (minted without origin) must never be
  * presented by a browser, so any Origin header refuses it.
  */
-async function checkOrigin(c: Context<AppEnv>, credential: Extract<Credential, { kind: 'user' }>) {
+function checkOrigin(c: Context<AppEnv>, credential: Extract<Credential, { kind: 'user' }>, tenant: TenantInfo) {
   const origin = c.req.header('origin');
   const bound = credential.claims.org;
   const deps = c.var.deps;
@@ -86,9 +87,8 @@ async function checkOrigin(c: Context<AppEnv>, credential: Extract<Credential, {
     if (origin) reason = 'server token used from a browser origin';
   } else if (origin !== bound) {
     reason = 'token used from another origin than its own';
-  } else {
-    const tenant = await deps.tenants.get(credential.tenantId);
-    if (!tenant?.origins.includes(bound)) reason = 'origin no longer allowed for the tenant';
+  } else if (!tenant.origins.includes(bound)) {
+    reason = 'origin no longer allowed for the tenant';
   }
   if (!reason) return;
   deps.events.record({
