@@ -276,6 +276,22 @@ describe('praise widgets on a host page of another origin', () => {
     await expect.poll(after).toEqual([{ reaction: 'clap', count: 1, reacted: false }]);
   });
 
+  it('shows, under the praise, why a reaction was refused, and puts the count back', async () => {
+    const message = unique('Thanks for reviewing the migration plan');
+    await stack.give('ann', ['bob'], message);
+    await page.goto(stack.page({ as: 'bob', readOnly: true }));
+    await ready(page);
+    const w = widgets(page);
+    const item = w.wall.locator('[part="item"]', { hasText: message });
+    const clap = item.locator('[part="reaction-button"]').first();
+    await clap.click();
+    const error = item.locator('[part="error"]');
+    await error.waitFor();
+    expect(await text(error)).not.toBe('');
+    expect(await clap.getAttribute('aria-pressed')).toBe('false');
+    expect((await stack.feed()).find((p) => p.message === message)!.reactions).toEqual([]);
+  });
+
   it('speaks French with locale="fr"', async () => {
     // Hold the token back so the loading state can be read, then let it through.
     let release!: () => void;

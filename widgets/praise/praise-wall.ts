@@ -27,6 +27,7 @@ const FILTERS = ['scope', 'value', 'recipientId', 'giverId', 'pageSize'];
  * @csspart value - A company value chip.
  * @csspart reaction-button - A reaction toggle button.
  * @csspart delete-button - The delete button of the viewer's own praise.
+ * @csspart error - Under a praise whose reaction or deletion failed: why (also announced politely).
  * @csspart load-more-button - The "Load more" button.
  * @csspart state - Loading, empty and error messages.
  * @csspart retry-button - "Try again" in the error state.
@@ -62,6 +63,7 @@ export class PraiseWall extends GroveElement {
     loadingMore: { state: true },
     confirming: { state: true },
     announcement: { state: true },
+    failed: { state: true },
   };
 
   private valueLabels = new Map<string, CompanyValue>();
@@ -73,6 +75,8 @@ export class PraiseWall extends GroveElement {
   protected loadingMore = false;
   protected confirming: string | null = null;
   protected announcement = '';
+  /** The item whose reaction or deletion just failed: its message shows under it. */
+  protected failed: string | null = null;
 
   /** `all`, `team` (the viewer's team and reports) or `mine` (given or received by the viewer). */
   scope: 'all' | 'team' | 'mine' = 'all';
@@ -179,12 +183,14 @@ export class PraiseWall extends GroveElement {
     const before = item.reactions;
     const others = before.filter((r) => r.reaction !== reaction);
     const count = Math.max(0, (current?.count ?? 0) + (on ? 1 : -1));
+    this.failed = null;
     this.replace({ ...item, reactions: [...others, { reaction, count, reacted: on }] });
     try {
       const { reactions } = await this.client.react(item.id, reaction, on);
       this.replace({ ...item, reactions });
     } catch (err) {
       this.replace({ ...item, reactions: before });
+      this.failed = item.id;
       this.announcement = this.describe(toProblem(err));
     }
   }
@@ -205,6 +211,7 @@ export class PraiseWall extends GroveElement {
       const articles = this.renderRoot.querySelectorAll<HTMLElement>('article');
       (articles[Math.min(index, articles.length - 1)] ?? this.renderRoot.querySelector<HTMLElement>('[role="feed"]'))?.focus();
     } catch (err) {
+      this.failed = item.id;
       this.announcement = this.describe(toProblem(err));
     }
   }
@@ -271,7 +278,8 @@ export class PraiseWall extends GroveElement {
         </button>`;
       })}
       ${item.canDelete ? this.renderDelete(item) : nothing}
-    </div>`;
+    </div>
+    ${this.failed === item.id ? html`<p class="error" part="error">${this.announcement}</p>` : nothing}`;
   }
 
   private renderDelete(item: PraiseItem) {

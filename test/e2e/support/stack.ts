@@ -32,7 +32,7 @@ export const VALUES = [
 export interface PageOptions {
   /** Signed-in person (externalId); default `bob`. */
   as?: string;
-  /** Token lifetime in seconds asked of Grove by the host backend (Grove's minimum is 30). */
+  /** Token lifetime in seconds asked of Grove by the host backend (Grove's minimum is 5). */
   ttl?: number;
   /** Mint the token for this origin instead of the page's own (a misconfigured host). */
   mintOrigin?: string;
@@ -42,6 +42,8 @@ export interface PageOptions {
   theme?: 'light' | 'dark' | 'auto';
   /** `scope` attribute of the wall. */
   scope?: 'all' | 'team' | 'mine';
+  /** The host mints `praise:read` only: the wall can read but not react. */
+  readOnly?: boolean;
 }
 
 export interface Tenant {
@@ -236,7 +238,7 @@ function hostApp(target: () => { apiUrl: string; open: Tenant; locked: Tenant },
       headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         user: { externalId: person.externalId, name: person.name },
-        scopes: ['praise:read', 'praise:write'],
+        scopes: q.get('readOnly') ? ['praise:read'] : ['praise:read', 'praise:write'],
         origin: q.get('mintOrigin') ?? url.origin,
         ...(ttl ? { ttlSeconds: ttl } : {}),
       }),
