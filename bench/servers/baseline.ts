@@ -1,10 +1,12 @@
 /**
  * The bare baseline: plain Hono on @hono/node-server with postgres.js running the same indexed
- * queries as Grove's feed read and praise write, with no auth, no RLS, no transaction, no
- * validation. Prints its port on stdout.
+ * queries as Grove's feed read, praise write and people typeahead, with no auth, no RLS, no
+ * transaction, no validation; and a bare route signing an EdDSA JWT with jose beside Grove's
+ * token minting. Prints its port on stdout.
  */
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { generateKeyPair, SignJWT } from 'jose';
 import postgres from 'postgres';
 import { v7 as uuidv7 } from 'uuid';
 
@@ -12,6 +14,8 @@ const sql = postgres(process.env.DATABASE_URL!, { max: 10 });
 const tenantId = process.env.TENANT_ID!;
 const giverId = process.env.GIVER_ID!;
 const recipientId = process.env.RECIPIENT_ID!;
+const peopleTenantId = process.env.PEOPLE_TENANT_ID ?? tenantId;
+const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
 const app = new Hono();
 
 app.get('/feed', async (c) => {
@@ -29,6 +33,41 @@ app.post('/praise', async (c) => {
   await sql`insert into app.praise (tenant_id, id, giver_id, message) values (${tenantId}, ${id}, ${giverId}, ${body.message})`;
   await sql`insert into app.praise_recipients (tenant_id, praise_id, recipient_id) values (${tenantId}, ${id}, ${recipientId})`;
   return c.json({ id }, 201);
+});
+
+// The typeahead's index range scans on (tenant_id, term) for the first word and the whole
+// phrase, capped at 500 candidates each (as people.service.ts searchPeople does).
+app.get('/people', async (c) => {
+  const words = (c.req.query('q') ?? '').normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
+  if (words.length === 0) return c.json({ items: [] });
+  const phrase = words.join(' ');
+  const rows = await sql`
+    select p.id, p.name, p.email, p.team
+    from ((select t.person_id, t.term from app.person_search_terms t
+           where t.tenant_id = ${peopleTenantId} and t.term ~>=~ ${words[0]!} and t.term ~<~ ${`${words[0]!}\u{10FFFF}`}
+           order by t.term using ~<~ limit 500)
+          union all
+          (select t.person_id, t.term from app.person_search_terms t
+           where t.tenant_id = ${peopleTenantId} and t.term ~>=~ ${phrase} and t.term ~<~ ${`${phrase}\u{10FFFF}`}
+           order by t.term using ~<~ limit 500)) c
+    join app.people p on p.tenant_id = ${peopleTenantId} and p.id = c.person_id
+    group by p.id, p.name, p.email, p.team
+    order by min(c.term), p.name
+    limit 8`;
+  return c.json({ items: rows });
+});
+
+// A bare EdDSA signature, the cryptographic core of minting a widget token.
+app.post('/token', async (c) => {
+  const body = await c.req.json<{ user: { externalId: string } }>();
+  const token = await new SignJWT({ tid: tenantId, scp: 'praise:read praise:write' })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+    .setSubject(body.user.externalId)
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .setJti(uuidv7())
+    .sign(privateKey);
+  return c.json({ token }, 201);
 });
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`PORT ${info.port}`));

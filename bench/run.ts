@@ -1,0 +1,528 @@
+/**
+ * The benchmark: Grove beside the bare stack it runs on, on the machine's PostgreSQL, in one run.
+ *
+ *   npm run bench [-- --quick] [-- --duration 10 --runs 3 --warmup 3 --connections 50]
+ *
+ * 1. Seeds (or reuses) databases at two sizes (bench/seed.ts).
+ * 2. Starts Grove (servers/grove.ts) and the bare baseline (servers/baseline.ts) on each, every
+ *    server in its own process, and loads them from another process with autocannon: a warm-up,
+ *    then counted runs interleaved Grove, baseline, Grove, … so drift on a shared machine hits both.
+ * 3. Checks the feed's plan with EXPLAIN, measures the widget bundles beside Lit alone.
+ * 4. Writes bench/results/latest.json and latest.md (`--quick`: quick.json and quick.md).
+ *
+ * `--quick` is a smoke run (one small seed, 1 s runs, one counted run) that proves the harness
+ * works; CI runs it and asserts nothing about speed.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import terserModule from '@rollup/plugin-terser';
+import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
+import { rollup } from 'rollup';
+import type { Tx } from '../api/db/client.js';
+import type { Viewer } from '../api/http/context.js';
+import { praiseFeed } from '../api/modules/praise/praise.service.js';
+import { ensureSeeded, ORIGIN, type SeedSpec, type Seeded } from './seed.js';
+
+type Terser = typeof terserModule.default;
+const terser: Terser = (terserModule as unknown as { default?: Terser }).default ?? (terserModule as unknown as Terser);
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    duration: { type: 'string' },
+    runs: { type: 'string' },
+    warmup: { type: 'string' },
+    connections: { type: 'string', default: '50' },
+  },
+});
+const quick = args.quick!;
+const duration = Number(args.duration ?? (quick ? 1 : 10));
+const runs = Number(args.runs ?? (quick ? 1 : 3));
+const warmup = Number(args.warmup ?? (quick ? 1 : 3));
+const connections = Number(args.connections);
+const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const started = performance.now();
+const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+const MESSAGE = 'Load test: thank you!';
+
+interface Size {
+  label: 'small' | 'large';
+  db: string;
+  spec: SeedSpec;
+}
+const SIZES: Size[] = quick
+  ? [{ label: 'small', db: 'grove_bench_quick', spec: { tenants: 2, people: 200, praise: 2_000, typeaheadPeople: 2_000 } }]
+  : [
+      { label: 'small', db: 'grove_bench_small', spec: { tenants: 10, people: 1_000, praise: 10_000, typeaheadPeople: 0 } },
+      { label: 'large', db: 'grove_bench_large', spec: { tenants: 100, people: 10_000, praise: 1_000_000, typeaheadPeople: 100_000 } },
+    ];
+
+// ---------------------------------------------------------------------------------------------
+// Data
+// ---------------------------------------------------------------------------------------------
+
+const seeded: Record<string, Seeded> = {};
+for (const size of SIZES) seeded[size.label] = await ensureSeeded(adminUrl, size.db, size.spec, log);
+{
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe('alter role grove_app login');
+  await admin.end();
+}
+
+interface Person {
+  id: string;
+  externalId: string;
+  name: string;
+}
+interface SizeContext {
+  size: Size;
+  seed: Seeded;
+  viewer: Person;
+  recipient: Person;
+  /** The first person of the typeahead tenant, when this size has one. */
+  typeaheadViewer: Person | null;
+  grove: Server;
+  baseline: Server;
+}
+
+async function people(url: string, tenantId: string): Promise<Person[]> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    return await sql<Person[]>`select id, external_id as "externalId", name from app.people
+      where tenant_id = ${tenantId} and external_id in ('p0', 'p1') order by external_id`;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** Praise written by earlier load runs would change what the feed reads: remove it. */
+async function cleanWrites(url: string) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const deleted = await sql`delete from app.praise where message = ${MESSAGE}`;
+    if (deleted.count > 0) await sql.unsafe('vacuum analyze app.praise, app.praise_recipients');
+    return deleted.count;
+  } finally {
+    await sql.end();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+// ---------------------------------------------------------------------------------------------
+
+interface Server {
+  child: ChildProcess;
+  base: string;
+}
+const children: ChildProcess[] = [];
+process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
+function startServer(script: string, env: NodeJS.ProcessEnv): Promise<Server> {
+  return new Promise((resolvePort, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /PORT (\d+)/.exec(out);
+      if (match) resolvePort({ child, base: `http://127.0.0.1:${match[1]}` });
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+const contexts: Record<string, SizeContext> = {};
+for (const size of SIZES) {
+  const seed = seeded[size.label]!;
+  const removed = await cleanWrites(seed.url);
+  if (removed > 0) log(`${seed.name}: removed ${removed} praise written by an earlier run`);
+  const tenant = seed.tenants[0]!;
+  const [viewer, recipient] = await people(seed.url, tenant.id);
+  const typeaheadViewer = seed.typeahead ? ((await people(seed.url, seed.typeahead.id))[0] ?? null) : null;
+  const appUrl = Object.assign(new URL(seed.url), { username: 'grove_app', password: '' }).toString();
+  const env = {
+    ...process.env,
+    DATABASE_URL: seed.url,
+    GROVE_APP_DATABASE_URL: appUrl,
+    GROVE_PLATFORM_KEY: `grove_pk_bench_${randomBytes(24).toString('base64url')}`,
+    GROVE_MASTER_KEY: seed.masterKey,
+    GROVE_DATA_DIR: `/tmp/grove-bench-${size.label}`,
+  };
+  const [grove, baseline] = await Promise.all([
+    startServer('bench/servers/grove.ts', env),
+    startServer('bench/servers/baseline.ts', {
+      ...env,
+      TENANT_ID: tenant.id,
+      GIVER_ID: viewer!.id,
+      RECIPIENT_ID: recipient!.id,
+      PEOPLE_TENANT_ID: seed.typeahead?.id ?? tenant.id,
+    }),
+  ]);
+  contexts[size.label] = { size, seed, viewer: viewer!, recipient: recipient!, typeaheadViewer, grove, baseline };
+  log(`${size.label}: Grove on ${grove.base}, baseline on ${baseline.base}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+// ---------------------------------------------------------------------------------------------
+
+interface Target {
+  url: string;
+  method?: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+interface Series {
+  scenario: string;
+  size: string;
+  server: 'grove' | 'baseline';
+  /** Built afresh before each run: widget tokens live at most 10 minutes. */
+  target: () => Promise<Target>;
+  samples: Sample[];
+}
+
+async function mint(ctx: SizeContext, tenantApiKey: string, user: Person): Promise<string> {
+  const response = await fetch(`${ctx.grove.base}/v1/embed/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tenantApiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ user: { externalId: user.externalId, name: user.name }, scopes: ['praise:read', 'praise:write'], origin: ORIGIN, ttlSeconds: 600 }),
+  });
+  if (response.status !== 201 && response.status !== 200) throw new Error(`minting failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { token: string }).token;
+}
+
+function feed(ctx: SizeContext): Series[] {
+  const label = `feed read (20 items)`;
+  return [
+    {
+      scenario: label,
+      size: ctx.size.label,
+      server: 'grove',
+      target: async () => ({
+        url: `${ctx.grove.base}/v1/praise?limit=20`,
+        headers: { authorization: `Bearer ${await mint(ctx, ctx.seed.tenants[0]!.apiKey, ctx.viewer)}`, origin: ORIGIN },
+      }),
+      samples: [],
+    },
+    { scenario: label, size: ctx.size.label, server: 'baseline', target: async () => ({ url: `${ctx.baseline.base}/feed`, headers: {} }), samples: [] },
+  ];
+}
+
+function write(ctx: SizeContext): Series[] {
+  const body = JSON.stringify({ recipientIds: [ctx.recipient.id], message: MESSAGE });
+  return [
+    {
+      scenario: 'praise write',
+      size: ctx.size.label,
+      server: 'grove',
+      target: async () => ({
+        url: `${ctx.grove.base}/v1/praise`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${await mint(ctx, ctx.seed.tenants[0]!.apiKey, ctx.viewer)}`, origin: ORIGIN, 'content-type': 'application/json' },
+        body,
+      }),
+      samples: [],
+    },
+    {
+      scenario: 'praise write',
+      size: ctx.size.label,
+      server: 'baseline',
+      target: async () => ({ url: `${ctx.baseline.base}/praise`, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: MESSAGE }) }),
+      samples: [],
+    },
+  ];
+}
+
+function tokens(ctx: SizeContext): Series[] {
+  const body = JSON.stringify({ user: { externalId: ctx.viewer.externalId, name: ctx.viewer.name }, scopes: ['praise:read', 'praise:write'], origin: ORIGIN, ttlSeconds: 600 });
+  return [
+    {
+      scenario: 'token minting',
+      size: ctx.size.label,
+      server: 'grove',
+      target: async () => ({
+        url: `${ctx.grove.base}/v1/embed/tokens`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${ctx.seed.tenants[0]!.apiKey}`, 'content-type': 'application/json' },
+        body,
+      }),
+      samples: [],
+    },
+    {
+      scenario: 'token minting',
+      size: ctx.size.label,
+      server: 'baseline',
+      target: async () => ({ url: `${ctx.baseline.base}/token`, method: 'POST', headers: { 'content-type': 'application/json' }, body }),
+      samples: [],
+    },
+  ];
+}
+
+function typeahead(ctx: SizeContext): Series[] {
+  const scenario = `people typeahead "ma" (${ctx.seed.typeahead!.people.toLocaleString('en')} people)`;
+  return [
+    {
+      scenario,
+      size: ctx.size.label,
+      server: 'grove',
+      target: async () => ({
+        url: `${ctx.grove.base}/v1/people?q=ma`,
+        headers: { authorization: `Bearer ${await mint(ctx, ctx.seed.typeahead!.apiKey, ctx.typeaheadViewer!)}`, origin: ORIGIN },
+      }),
+      samples: [],
+    },
+    { scenario, size: ctx.size.label, server: 'baseline', target: async () => ({ url: `${ctx.baseline.base}/people?q=ma`, headers: {} }), samples: [] },
+  ];
+}
+
+const autocannonBin = createRequire(import.meta.url).resolve('autocannon');
+
+function autocannon(target: Target, seconds: number): Promise<Sample> {
+  const argv = [autocannonBin, '--json', '-c', String(connections), '-d', String(seconds), '-m', target.method ?? 'GET'];
+  for (const [k, v] of Object.entries(target.headers)) argv.push('-H', `${k}=${v}`);
+  if (target.body) argv.push('-b', target.body);
+  argv.push(target.url);
+  return new Promise((resolveSample, reject) => {
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', () => {
+      try {
+        const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+        resolveSample({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+}
+
+/** A warm-up of each series, then `runs` rounds that visit every series once, in order. */
+async function measure(group: Series[]) {
+  for (const s of group) await autocannon(await s.target(), warmup);
+  for (let run = 0; run < runs; run++) {
+    for (const s of group) {
+      const sample = await autocannon(await s.target(), duration);
+      s.samples.push(sample);
+      log(`  ${s.scenario} [${s.size}] ${s.server}: ${Math.round(sample.rps)} req/s, p50 ${sample.p50} ms, p99 ${sample.p99} ms${sample.non2xx + sample.errors > 0 ? `, ${sample.non2xx} non-2xx, ${sample.errors} errors` : ''}`);
+    }
+  }
+}
+
+const small = contexts.small!;
+const large = contexts.large;
+const typeaheadCtx = large ?? small;
+const groups: Series[][] = [
+  // The growth figure: the same feed read at both sizes, interleaved in one group.
+  [...feed(small), ...(large ? feed(large) : [])],
+  write(small),
+  tokens(small),
+  typeahead(typeaheadCtx),
+];
+const series = groups.flat();
+try {
+  for (const group of groups) {
+    log(`${group[0]!.scenario}: ${warmup} s warm-up, ${runs} × ${duration} s per server, ${connections} connections`);
+    await measure(group);
+  }
+} finally {
+  for (const ctx of Object.values(contexts)) await cleanWrites(ctx.seed.url);
+}
+
+// ---------------------------------------------------------------------------------------------
+// EXPLAIN of the feed as Grove sends it
+// ---------------------------------------------------------------------------------------------
+
+interface Plan {
+  size: string;
+  /** The plan PostgreSQL picks for these parameter values (EXPLAIN ANALYZE). */
+  customIndex: string;
+  customMs: number;
+  /** The generic plan a prepared statement settles on after five executions. */
+  genericIndex: string;
+  genericMs: number;
+  text: string;
+}
+
+async function explainFeed(ctx: SizeContext): Promise<Plan> {
+  let captured: SQL | undefined;
+  const capture = { execute: async (query: SQL) => ((captured = query), []) } as unknown as Tx;
+  const viewer: Viewer = { id: ctx.viewer.id, tenantId: ctx.seed.tenants[0]!.id, role: 'employee', managerId: null, team: null, scopes: new Set(['praise:read', 'praise:write']) };
+  await praiseFeed(capture, viewer, { limit: 20, scope: 'all' });
+  const query = new PgDialect().sqlToQuery(captured!);
+  const literal = (v: unknown) => (typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
+  const appUrl = Object.assign(new URL(ctx.seed.url), { username: 'grove_app', password: '' }).toString();
+  const sql = postgres(appUrl, { max: 1, onnotice: () => {} });
+  try {
+    return await sql.begin(async (tx) => {
+      await tx`select set_config('app.tenant_id', ${viewer.tenantId}, true)`;
+      const custom = (await tx.unsafe(`explain (analyze, buffers) ${query.sql}`, query.params as never[])).map((r) => r['QUERY PLAN'] as string);
+      await tx.unsafe(`prepare bench_feed as ${query.sql}`);
+      await tx.unsafe(`set local plan_cache_mode = force_generic_plan`);
+      const generic = (await tx.unsafe(`explain (analyze) execute bench_feed(${query.params.map(literal).join(', ')})`)).map((r) => r['QUERY PLAN'] as string);
+      await tx.unsafe(`deallocate bench_feed`);
+      const index = (lines: string[]) => /Index (?:Only )?Scan (?:Backward )?using (\S+) on praise p\b/.exec(lines.join('\n'))?.[1] ?? `no index scan on praise (${/(\w+ Scan)[^\n]* on praise p\b/.exec(lines.join('\n'))?.[1] ?? 'see plan'})`;
+      const ms = (lines: string[]) => Number(/Execution Time: ([\d.]+) ms/.exec(lines.join('\n'))?.[1] ?? NaN);
+      return { size: ctx.size.label, customIndex: index(custom), customMs: ms(custom), genericIndex: index(generic), genericMs: ms(generic), text: custom.join('\n') };
+    });
+  } finally {
+    await sql.end();
+  }
+}
+const plans: Plan[] = [];
+for (const ctx of Object.values(contexts)) plans.push(await explainFeed(ctx));
+for (const ctx of Object.values(contexts)) {
+  ctx.grove.child.kill('SIGTERM');
+  ctx.baseline.child.kill('SIGTERM');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bundles
+// ---------------------------------------------------------------------------------------------
+
+const gzip = (code: string | Buffer) => gzipSync(code, { level: 9 }).length;
+const dist = join(root, 'dist');
+if (!existsSync(join(dist, 'grove.js')) || !existsSync(join(dist, 'esm/praise/praise-wall.js'))) {
+  log('dist/ is missing: npm run build');
+  const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed');
+}
+const minifier = () => terser({ ecma: 2021, module: true, compress: { passes: 2 }, format: { comments: false } });
+async function bundle(input: string, external: (id: string) => boolean): Promise<string> {
+  const build = await rollup({ input, external, plugins: [nodeResolve({ browser: true }), minifier()], onwarn: () => {} });
+  const { output } = await build.generate({ format: 'es' });
+  await build.close();
+  return (output.find((o) => o.type === 'chunk' && o.isEntry) as { code: string }).code;
+}
+// Lit alone, bundled and minified as dist/grove.js bundles it.
+const tmp = join(root, 'node_modules/.cache/grove-bench');
+mkdirSync(tmp, { recursive: true });
+writeFileSync(join(tmp, 'lit-alone.js'), `export * from 'lit';\n`);
+const litCode = await bundle(join(tmp, 'lit-alone.js'), () => false);
+writeFileSync(join(tmp, 'lit-alone.min.js'), litCode);
+const wallCode = await bundle(join(dist, 'esm/praise/praise-wall.js'), (id) => id === 'lit' || id.startsWith('lit/'));
+const groveJs = readFileSync(join(dist, 'grove.js'));
+const wallJs = readFileSync(join(dist, 'esm/praise/praise-wall.js'));
+const bundles = [
+  { file: 'dist/grove.js (praise widgets, core and Lit; IIFE)', min: groveJs.length, gzip: gzip(groveJs) },
+  { file: 'dist/esm/praise/praise-wall.js (the module alone)', min: wallJs.length, gzip: gzip(wallJs) },
+  { file: 'praise wall with its own imports, Lit external', min: Buffer.byteLength(wallCode), gzip: gzip(wallCode) },
+  { file: 'Lit alone (`lit`, rollup + terser)', min: Buffer.byteLength(litCode), gzip: gzip(litCode) },
+];
+const builtAt = statSync(join(dist, 'grove.js')).mtime.toISOString();
+
+// ---------------------------------------------------------------------------------------------
+// Report
+// ---------------------------------------------------------------------------------------------
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const spread = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
+const rows: Array<Record<string, number | string> & { scenario: string; size: string; groveRps: number; failed: number }> = [];
+for (let i = 0; i < series.length; i += 2) {
+  const g = series[i]!;
+  const b = series[i + 1]!;
+  const gr = median(g.samples.map((s) => s.rps));
+  const br = median(b.samples.map((s) => s.rps));
+  rows.push({
+    scenario: g.scenario,
+    size: g.size,
+    groveRps: Math.round(gr),
+    baselineRps: Math.round(br),
+    ratio: Number((gr / br).toFixed(2)),
+    groveP50: median(g.samples.map((s) => s.p50)),
+    groveP99: median(g.samples.map((s) => s.p99)),
+    baselineP50: median(b.samples.map((s) => s.p50)),
+    baselineP99: median(b.samples.map((s) => s.p99)),
+    groveSpread: spread(g.samples.map((s) => s.rps)),
+    baselineSpread: spread(b.samples.map((s) => s.rps)),
+    failed: [...g.samples, ...b.samples].reduce((n, s) => n + s.non2xx + s.errors, 0),
+  });
+}
+const feedRow = (size: string) => rows.find((r) => r.scenario.startsWith('feed read') && r.size === size);
+const growth = large
+  ? { smallRps: feedRow('small')!.groveRps, largeRps: feedRow('large')!.groveRps, ratio: Number((feedRow('large')!.groveRps / feedRow('small')!.groveRps).toFixed(2)) }
+  : null;
+const SURVEYS = 'survey results over 100,000 answers: not measured, surveys are not built yet';
+
+const sizeLine = (s: Seeded) =>
+  `${s.name}: ${s.spec.tenants} tenants × ${s.spec.people.toLocaleString('en')} people × ${s.spec.praise.toLocaleString('en')} praise` +
+  (s.typeahead ? ` + one tenant of ${s.typeahead.people.toLocaleString('en')} people` : '') +
+  ` (${Object.entries(s.rows).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ')}); seeded in ${s.seedSeconds} s${s.reused ? ` on ${s.seededAt.slice(0, 10)}, reused` : ''}`;
+
+const md: string[] = [];
+md.push(`${quick ? '`npm run bench -- --quick`' : '`npm run bench`'} on ${new Date().toISOString().slice(0, 10)}: ${connections} connections, ${warmup} s warm-up, ${runs} × ${duration} s per server, interleaved; medians.`);
+md.push('');
+md.push('| scenario | size | Grove req/s | baseline req/s | ratio | Grove p50 / p99 ms | baseline p50 / p99 ms | Grove spread | baseline spread |');
+md.push('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  md.push(`| ${r.scenario} | ${r.size} | ${r.groveRps} | ${r.baselineRps} | ${r.ratio} | ${r.groveP50} / ${r.groveP99} | ${r.baselineP50} / ${r.baselineP99} | ${r.groveSpread} | ${r.baselineSpread} |`);
+}
+md.push(`| ${SURVEYS} | | | | | | | | |`);
+md.push('');
+if (growth) md.push(`Growth: Grove's feed read at the large size / at the small size = ${growth.largeRps} / ${growth.smallRps} req/s = **${growth.ratio}**.`);
+else md.push('Growth: not measured by `--quick` (one size only).');
+md.push('');
+for (const p of plans) {
+  md.push(`Feed plan (${p.size}, EXPLAIN as grove_app under RLS): ${p.customIndex} (${p.customMs} ms); generic plan of the prepared statement: ${p.genericIndex} (${p.genericMs} ms).`);
+}
+md.push('');
+md.push(`Bundles (dist/ built ${builtAt}), minified and gzipped at level 9:`);
+md.push('');
+md.push('| bundle | min bytes | gzip bytes |');
+md.push('|---|---|---|');
+for (const b of bundles) md.push(`| ${b.file} | ${b.min} | ${b.gzip} |`);
+md.push('');
+md.push('Data:');
+md.push('');
+for (const s of Object.values(seeded)) md.push(`- ${sizeLine(s)}`);
+md.push('');
+if (rows.some((r) => r.failed > 0)) md.push('WARNING: some responses were not 2xx or failed; see the JSON report.');
+md.push(`Grove runs as deployed (tenant units log in as grove_app, NODE_ENV=production), its rate limits lifted out of reach; the baseline runs the same SQL as the owner with no auth, no RLS, no transaction.`);
+
+const report = {
+  at: new Date().toISOString(),
+  quick,
+  connections,
+  warmupSeconds: warmup,
+  durationSeconds: duration,
+  runs,
+  rows,
+  growth,
+  plans,
+  bundles,
+  surveys: SURVEYS,
+  data: Object.values(seeded).map((s) => ({ name: s.name, spec: s.spec, rows: s.rows, seedSeconds: s.seedSeconds, seededAt: s.seededAt, reused: s.reused })),
+  raw: series.map((s) => ({ scenario: s.scenario, size: s.size, server: s.server, samples: s.samples })),
+  totalSeconds: Math.round((performance.now() - started) / 1000),
+};
+const out = join(root, 'bench/results');
+mkdirSync(out, { recursive: true });
+const base = quick ? 'quick' : 'latest';
+writeFileSync(join(out, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(out, `${base}.md`), `${md.join('\n')}\n`);
+console.log(`\n${md.join('\n')}\n`);
+log(`wrote bench/results/${base}.json and ${base}.md`);
+process.exit(0);
