@@ -65,7 +65,7 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
-  return options.url ? openPostgres(options.url, options.max ?? 30, options.appUrl) : openPglite(options.dataDir);
+  return options.url ? openPostgres(options.url, options.max ?? 20, options.appUrl) : openPglite(options.dataDir);
 }
 
 /**
