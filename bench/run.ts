@@ -493,7 +493,7 @@ md.push('');
 md.push('| scenario | size | Grove req/s | baseline req/s | ratio | Grove p50 / p99 ms | baseline p50 / p99 ms | Grove spread | baseline spread |');
 md.push('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
-  md.push(`| ${r.scenario} | ${r.size} | ${r.groveRps} | ${r.baselineRps} | ${r.ratio} | ${r.groveP50} / ${r.groveP99} | ${r.baselineP50} / ${r.baselineP99} | ${r.groveSpread} | ${r.baselineSpread} |`);
+  md.push(`| ${r.scenario}${r.failed > 0 ? ` (**${r.failed} failed**)` : ''} | ${r.size} | ${r.groveRps} | ${r.baselineRps} | ${r.ratio} | ${r.groveP50} / ${r.groveP99} | ${r.baselineP50} / ${r.baselineP99} | ${r.groveSpread} | ${r.baselineSpread} |`);
 }
 md.push(`| ${SURVEYS} | | | | | | | | |`);
 md.push('');
@@ -545,4 +545,10 @@ writeFileSync(join(out, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`)
 writeFileSync(join(out, `${base}.md`), `${md.join('\n')}\n`);
 console.log(`\n${md.join('\n')}\n`);
 log(`wrote bench/results/${base}.json and ${base}.md`);
+// A figure made of error responses measures nothing: the run fails (never on speed).
+const failed = rows.filter((r) => r.failed > 0);
+if (failed.length > 0) {
+  console.error(`FAILED: non-2xx responses or errors in ${failed.map((r) => `${r.scenario} [${r.size}]`).join(', ')}`);
+  process.exit(1);
+}
 process.exit(0);

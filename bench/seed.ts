@@ -16,7 +16,7 @@ import { createTenant } from '../api/modules/platform/platform.service.js';
 
 export const ORIGIN = 'https://bench.example';
 /** Bump when the generated data changes shape: every database is then seeded again. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 
 export interface SeedSpec {
   /** Tenants carrying praise. */
@@ -134,9 +134,11 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
     await sql.unsafe(`create table bench.tenants (idx int primary key, id uuid not null, people int not null, praise bool not null)`);
     const all = [...tenants.map((t) => ({ ...t, praise: true })), ...(typeahead ? [{ ...typeahead, praise: false }] : [])];
     await sql.unsafe(`insert into bench.tenants values ${all.map((t, i) => `(${i}, ${lit(t.id)}, ${t.people}, ${t.praise})`).join(', ')}`);
-    // A person's id: derived from (tenant, index), so praise can name people without a join.
+    // A person's id: derived from (tenant, index), so praise can name people without a join; a
+    // valid version-4 UUID (the API's schemas check the version and variant).
     await sql.unsafe(`create function bench.pid(t uuid, i int) returns uuid language sql immutable parallel safe
-      as $$ select md5(t::text || ':' || i)::uuid $$`);
+      as $$ select (substr(h, 1, 12) || '4' || substr(h, 14, 3) || substr('89ab', (get_byte(decode(h, 'hex'), 8) % 4) + 1, 1) || substr(h, 18, 15))::uuid
+            from md5(t::text || ':' || i) h $$`);
     // A UUIDv7 from a timestamp (48-bit milliseconds) and 74 pseudo-random bits from a seed.
     await sql.unsafe(`create function bench.v7(ts timestamptz, seed text) returns uuid language sql immutable parallel safe
       as $$ select (lpad(to_hex(floor(extract(epoch from ts) * 1000)::bigint), 12, '0') || '7' || substr(md5(seed), 1, 3)
