@@ -29,6 +29,10 @@ export class ViewerCache {
     this.entries.set(`${tenantId}:${personId}`, { facts, at: Date.now() });
   }
 
+  forget(tenantId: string, personId: string): void {
+    this.entries.delete(`${tenantId}:${personId}`);
+  }
+
   forgetTenant(tenantId: string): void {
     for (const key of this.entries.keys()) if (key.startsWith(`${tenantId}:`)) this.entries.delete(key);
   }

@@ -48,9 +48,9 @@ const values = createRoute({
 export const directoryRoutes = router()
   .openapi(upsertUsers, async (c) => {
     const { tenantId } = c.var.credential as { tenantId: string };
-    const result = await upsertPeople(c.var.tx, tenantId, c.req.valid('json').users);
+    const { items, errors } = await upsertPeople(c.var.tx, tenantId, c.req.valid('json').users);
     c.var.deps.viewers.forgetTenant(tenantId);
-    return c.json(result, 200);
+    return c.json({ items, errors }, 200);
   })
   .openapi(search, async (c) => {
     const { q, limit } = c.req.valid('query');

@@ -38,7 +38,7 @@ export async function upsertPeople(tx: Tx, tenantId: string, input: unknown[]) {
     }
     valid.set(parsed.data.externalId, { index, row: parsed.data });
   });
-  if (valid.size === 0) return { items: [], errors };
+  if (valid.size === 0) return { items: [], errors, changed: [], people: [] };
 
   const externalIds = [...valid.keys()];
   const existing = new Map(
@@ -65,9 +65,29 @@ export async function upsertPeople(tx: Tx, tenantId: string, input: unknown[]) {
       updatedAt: now,
     };
   });
+  // A host re-mints tokens for the same people all day: rows that would not change are not
+  // written, nor are their search terms rebuilt.
+  const changed = merged.filter((m) => {
+    const before = existing.get(m.externalId);
+    return !before || before.name !== m.name || before.email !== m.email || before.role !== m.role || before.team !== m.team || before.locale !== m.locale;
+  });
+  if (changed.length > 0) await writePeople(tx, tenantId, changed);
+  await assignManagers(tx, tenantId, [...valid.values()], merged, errors);
+  errors.sort((a, b) => a.index - b.index);
+  return {
+    items: merged.map((m) => ({ id: m.id, externalId: m.externalId })),
+    errors,
+    /** The rows as stored now that were created or changed (callers clear caches with it). */
+    changed,
+    /** Every valid row as stored now, in input order. */
+    people: merged,
+  };
+}
+
+async function writePeople(tx: Tx, tenantId: string, rows: Array<typeof people.$inferInsert & { id: string; name: string; email: string | null }>) {
   await tx
     .insert(people)
-    .values(merged)
+    .values(rows)
     .onConflictDoUpdate({
       target: [people.tenantId, people.externalId],
       set: {
@@ -79,10 +99,7 @@ export async function upsertPeople(tx: Tx, tenantId: string, input: unknown[]) {
         updatedAt: sql`excluded.updated_at`,
       },
     });
-  await indexSearchTerms(tx, tenantId, merged);
-  await assignManagers(tx, tenantId, [...valid.values()], merged, errors);
-  errors.sort((a, b) => a.index - b.index);
-  return { items: merged.map((m) => ({ id: m.id, externalId: m.externalId })), errors };
+  await indexSearchTerms(tx, tenantId, rows);
 }
 
 async function assignManagers(

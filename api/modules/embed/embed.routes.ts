@@ -6,8 +6,6 @@ import { rateLimit } from '../../http/rate-limit.js';
 import { json, jsonBody, problemResponses, router } from '../../http/router.js';
 import { CLOCK_LEEWAY_SECONDS, MAX_TTL_SECONDS } from '../../security/tokens.js';
 import { upsertPeople } from '../directory/people.service.js';
-import { people } from '../../db/schema/people.js';
-import { and, eq } from 'drizzle-orm';
 import { MintTokenBody, MintTokenResult, RevokeTokensBody } from './embed.schemas.js';
 
 const mint = createRoute({
@@ -49,15 +47,12 @@ export const embedRoutes = router()
         throw new Problem('origin-not-allowed', `${body.origin} is not on this tenant's allowed origins.`);
       }
     }
-    const { items } = await upsertPeople(tx, tenantId, [body.user]);
-    deps.viewers.forgetTenant(tenantId);
+    const { items, changed, people } = await upsertPeople(tx, tenantId, [body.user]);
     const user = items[0]!;
-    const [person] = await tx
-      .select({ role: people.role, locale: people.locale })
-      .from(people)
-      .where(and(eq(people.tenantId, tenantId), eq(people.id, user.id)));
-    const scopes = [...effectiveScopes(person!.role, body.scopes)];
-    if (scopes.length === 0) throw new Problem('insufficient-scope', `A ${person!.role} may hold none of the scopes asked for.`);
+    const person = people[0]!;
+    if (changed.length > 0) deps.viewers.forget(tenantId, user.id);
+    const scopes = [...effectiveScopes(person.role, body.scopes)];
+    if (scopes.length === 0) throw new Problem('insufficient-scope', `A ${person.role} may hold none of the scopes asked for.`);
     const { token, claims } = await deps.tokens.mint({
       tenantId,
       personId: user.id,
@@ -65,7 +60,7 @@ export const embedRoutes = router()
       origin: body.origin,
       ttlSeconds: body.ttlSeconds,
       resource: body.resource,
-      locale: body.locale ?? person!.locale ?? undefined,
+      locale: body.locale ?? person.locale ?? undefined,
     });
     deps.metrics.tokensMinted.inc();
     c.header('Cache-Control', 'no-store');
