@@ -27,8 +27,9 @@ export const praise = app.table(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     foreignKey({ columns: [t.tenantId, t.giverId], foreignColumns: [people.tenantId, people.id] }),
-    // The feed: one tenant, newest first, live rows only.
-    index('praise_feed').on(t.tenantId, t.id.desc()).where(sql`deleted_at is null`),
+    // The feed (one tenant, newest first) walks the primary key (tenant_id, id) backwards: a
+    // separate partial index on the same columns was never chosen (bench: 0 scans) and only
+    // cost writes.
     index('praise_giver').on(t.tenantId, t.giverId, t.id.desc()).where(sql`deleted_at is null`),
     tenantIsolation('praise'),
   ],

@@ -1,0 +1,1 @@
+DROP INDEX "app"."praise_feed";
