@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import type { GroveDeps } from './http/context.js';
 import { createMetrics } from './http/metrics.js';
+import { sweepIdempotencyKeys } from './http/idempotency.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limit.js';
 import { ViewerCache } from './http/viewer-cache.js';
 import { TenantRegistry } from './modules/platform/tenant-registry.js';
@@ -70,6 +71,10 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
     viewers: new ViewerCache(),
     bundlePath: options.bundlePath ?? fileURLToPath(new URL('../dist/grove.js', import.meta.url)),
   };
+  // Stored first responses of POSTs are kept for a day (IDEMPOTENCY_RETENTION_HOURS).
+  const sweep = () => void sweepIdempotencyKeys(database.db).catch((error: unknown) => log.error({ err: (error as Error).message }, 'idempotency sweep failed'));
+  const sweeper = setInterval(sweep, 3_600_000);
+  sweeper.unref();
   const drain = async () => {
     await events.drain();
     await webhook.drain();
@@ -79,6 +84,7 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
     deps,
     drain,
     async close() {
+      clearInterval(sweeper);
       revocations.stop();
       keys.stop();
       await drain();

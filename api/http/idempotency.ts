@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { Context, Next } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { Tx } from '../db/client.js';
+import type { Database, Tx } from '../db/client.js';
 import { idempotencyKeys, platformIdempotencyKeys } from '../db/schema/idempotency.js';
 import { sha256 } from '../security/secrets.js';
 import type { AppEnv } from './context.js';
@@ -88,4 +88,17 @@ function replay(c: Context<AppEnv>, storedFingerprint: string, fingerprint: stri
 async function responseBody(c: Context<AppEnv>): Promise<unknown> {
   const text = await c.res.clone().text();
   return text ? (JSON.parse(text) as unknown) : null;
+}
+
+/** How long a first response stays replayable; a retry comes within minutes, not days. */
+export const IDEMPOTENCY_RETENTION_HOURS = 24;
+
+/**
+ * Forgets stored responses older than the retention window, in every tenant. Runs on the owner
+ * connection, which must see across tenants (superuser or BYPASSRLS, as docs/operations.md asks).
+ */
+export async function sweepIdempotencyKeys(db: Database, retentionHours = IDEMPOTENCY_RETENTION_HOURS): Promise<void> {
+  const cutoff = new Date(Date.now() - retentionHours * 3_600_000);
+  await db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, cutoff));
+  await db.delete(platformIdempotencyKeys).where(lt(platformIdempotencyKeys.createdAt, cutoff));
 }
