@@ -97,25 +97,17 @@ function preparing(sql: postgres.Sql): postgres.Sql {
  */
 const dialect = new PgDialect({ casing: 'snake_case' });
 
-async function unitOfWork<T>(
-  pool: postgres.Sql,
-  settings: (connection: postgres.Sql) => postgres.PendingQuery<postgres.Row[]>,
-  fn: (tx: Tx) => Promise<T>,
-  readOnly: boolean,
-): Promise<T> {
+async function unitOfWork<T>(pool: postgres.Sql, settings: SQL, fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
   const connection = await pool.reserve();
   const begun = connection.unsafe(readOnly ? 'begin read only' : 'begin');
   begun.catch(() => {}); // surfaced by the statements queued behind it, and awaited below
-  const applied = settings(connection);
-  applied.catch(() => {});
   let released = false;
   try {
     // What drizzle's own transaction() does: a session on the connection, no schema (Grove uses
     // the query builder, not relational queries, which would be built per table per unit).
     const session = new PostgresJsSession(preparing(connection), dialect, undefined);
-    const result = await fn(new PgDatabase(dialect, session, undefined) as unknown as Tx);
+    const result = await scoped(new PgDatabase(dialect, session, undefined) as unknown as Tx, settings, fn);
     await begun;
-    await applied;
     if (readOnly) {
       connection.unsafe('commit').catch(() => {});
       connection.release();
@@ -173,14 +165,10 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
       const readOnly = options?.readOnly === true;
       if (appClient) {
         await checkAppRole();
-        return unitOfWork(appClient, (c) => c`select set_config('app.tenant_id', ${tenantId}, true)`, fn, readOnly);
+        // Logged in as grove_app already: only the tenant to set.
+        return unitOfWork(appClient, tenantSettings(tenantId, { switchRole: false }), fn, readOnly);
       }
-      return unitOfWork(
-        client,
-        (c) => c`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`,
-        fn,
-        readOnly,
-      );
+      return unitOfWork(client, tenantSettings(tenantId), fn, readOnly);
     },
   };
 }
@@ -208,9 +196,17 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
 
 /** PGlite: one connection, so drizzle's transaction as is, switching to grove_app inside it. */
 function tenantTransaction<T>(db: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction((tx) =>
-    scoped(tx as unknown as Tx, sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`, fn),
-  );
+  return db.transaction((tx) => scoped(tx as unknown as Tx, tenantSettings(tenantId), fn));
+}
+
+/**
+ * The statement that puts a transaction under one tenant, as grove_app: both settings are
+ * transaction-local, so a pooled connection never carries them into the next transaction.
+ */
+export function tenantSettings(tenantId: string, { switchRole = true } = {}): SQL {
+  return switchRole
+    ? sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`
+    : sql`select set_config('app.tenant_id', ${tenantId}, true)`;
 }
 
 /**

@@ -1,7 +1,6 @@
-import { and, desc, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
-import type { DatabaseHandle } from '../../db/client.js';
-import { APP_ROLE } from '../../db/schema/namespaces.js';
+import { tenantSettings, type DatabaseHandle } from '../../db/client.js';
 import { securityEvents } from '../../db/schema/security-events.js';
 import { apiKeys, tenants } from '../../db/schema/tenants.js';
 import { Problem } from '../../http/problems.js';
@@ -29,7 +28,7 @@ export async function createTenant(
     await tx.insert(apiKeys).values({ id: uuidv7(), tenantId: id, hint: key.hint, secretHash: key.hash });
     if (input.values?.length) {
       // The platform rows are written; the tenant data goes in as grove_app under RLS, like withTenant.
-      await tx.execute(sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${id}, true)`);
+      await tx.execute(tenantSettings(id));
       await replaceValues(tx, id, input.values);
     }
     return created;
