@@ -1,9 +1,9 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { authenticate } from './http/authenticate.js';
-import type { AppEnv, GroveDeps } from './http/context.js';
-import { notFound, onError, validationProblem } from './http/errors.js';
+import type { GroveDeps } from './http/context.js';
+import { notFound, onError } from './http/errors.js';
 import { bodyLimit, observe, requireJson, securityHeaders, widgetCors } from './http/middleware.js';
 import { requires } from './http/authorize.js';
+import { router } from './http/router.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { embedRoutes } from './modules/embed/embed.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
@@ -19,12 +19,7 @@ const DIRECTORY_BODY_LIMIT = 2 * 1024 * 1024;
  * `createGrove()` (grove.ts) builds the dependencies; `api/server.ts` serves it.
  */
 export function createApp(deps: GroveDeps) {
-  const app = new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationProblem(result.error, result.target);
-      return undefined;
-    },
-  });
+  const app = router();
   app.onError(onError);
   app.notFound(notFound);
 

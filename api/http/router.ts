@@ -2,10 +2,10 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './context.js';
 import { validationProblem } from './errors.js';
 
-/** A module's router: schema failures become `validation` problem documents. */
+/** A router (a module's, or the app itself): schema failures become `validation` problem documents. */
 export function router() {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result, c) => {
+    defaultHook: (result) => {
       if (!result.success) throw validationProblem(result.error, result.target);
       return undefined;
     },
