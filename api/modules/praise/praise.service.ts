@@ -80,6 +80,27 @@ function involves(personFilter: SQL): SQL {
         where r2.tenant_id = p.tenant_id and r2.praise_id = p.id and r2.recipient_id = x.id)))`;
 }
 
+/** Reaction counts of praise `p`, and whether the viewer gave each: a JSON array. */
+function reactionCounts(viewer: Viewer): SQL {
+  return sql`(select coalesce(json_agg(json_build_object('reaction', x.reaction, 'count', x.n, 'reacted', x.mine)), '[]'::json)
+     from (select reaction, count(*)::int as n, bool_or(person_id = ${viewer.id}) as mine
+             from app.praise_reactions pr
+            where pr.tenant_id = p.tenant_id and pr.praise_id = p.id
+            group by reaction) x)`;
+}
+
+type ReactionCounts = PraiseItem['reactions'];
+
+/** JSON columns arrive parsed from postgres.js and as text from PGlite. */
+function parseJson<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
+/** Reaction counts in the fixed set's order. */
+function toReactions(value: ReactionCounts | string): ReactionCounts {
+  return parseJson(value).sort((a, b) => REACTIONS.indexOf(a.reaction) - REACTIONS.indexOf(b.reaction));
+}
+
 interface Row {
   id: string;
   giver_id: string;
@@ -90,7 +111,7 @@ interface Row {
   visibility: 'public' | 'private';
   created_at: Date | string;
   recipients: Array<{ id: string; name: string; team: string | null }> | string;
-  reactions: Array<{ reaction: Reaction; count: number; reacted: boolean }> | string;
+  reactions: ReactionCounts | string;
 }
 
 /** One query for a page: praise, giver, recipients and reaction counts, newest first. */
@@ -102,11 +123,7 @@ async function select(tx: Tx, viewer: Viewer, where: SQL[], limit: number): Prom
           (select coalesce(json_agg(json_build_object('id', rp.id, 'name', rp.name, 'team', rp.team) order by rp.name), '[]'::json)
              from app.praise_recipients r join app.people rp on rp.tenant_id = r.tenant_id and rp.id = r.recipient_id
             where r.tenant_id = p.tenant_id and r.praise_id = p.id) as recipients,
-          (select coalesce(json_agg(json_build_object('reaction', x.reaction, 'count', x.n, 'reacted', x.mine)), '[]'::json)
-             from (select reaction, count(*)::int as n, bool_or(person_id = ${viewer.id}) as mine
-                     from app.praise_reactions pr
-                    where pr.tenant_id = p.tenant_id and pr.praise_id = p.id
-                    group by reaction) x) as reactions
+          ${reactionCounts(viewer)} as reactions
         from app.praise p
         join app.people g on g.tenant_id = p.tenant_id and g.id = p.giver_id
         where p.tenant_id = ${viewer.tenantId} and p.deleted_at is null and ${visibleTo(viewer)}
@@ -115,20 +132,17 @@ async function select(tx: Tx, viewer: Viewer, where: SQL[], limit: number): Prom
         limit ${limit}`,
   );
   const moderator = viewer.scopes.has('praise:moderate');
-  return result.map((r) => {
-    const reactions = typeof r.reactions === 'string' ? JSON.parse(r.reactions) : r.reactions;
-    return {
-      id: r.id,
-      giver: { id: r.giver_id, name: r.giver_name, team: r.giver_team },
-      recipients: typeof r.recipients === 'string' ? JSON.parse(r.recipients) : r.recipients,
-      message: r.message,
-      values: r.values,
-      visibility: r.visibility,
-      createdAt: new Date(r.created_at).toISOString(),
-      reactions: (reactions as PraiseItem['reactions']).sort((a, b) => REACTIONS.indexOf(a.reaction) - REACTIONS.indexOf(b.reaction)),
-      canDelete: moderator || r.giver_id === viewer.id,
-    };
-  });
+  return result.map((r) => ({
+    id: r.id,
+    giver: { id: r.giver_id, name: r.giver_name, team: r.giver_team },
+    recipients: parseJson(r.recipients),
+    message: r.message,
+    values: r.values,
+    visibility: r.visibility,
+    createdAt: new Date(r.created_at).toISOString(),
+    reactions: toReactions(r.reactions),
+    canDelete: moderator || r.giver_id === viewer.id,
+  }));
 }
 
 export async function getPraise(tx: Tx, viewer: Viewer, id: string): Promise<PraiseItem | undefined> {
@@ -170,9 +184,17 @@ export async function deletePraise(tx: Tx, viewer: Viewer, id: string): Promise<
   if (deleted.length === 0) throw new UnknownIds('praise', [id], 'No such praise.');
 }
 
+/**
+ * Reacting needs only to know the praise is there for the viewer, and answers only the counts:
+ * two narrow queries around the write, not the whole praise twice.
+ */
 export async function setReaction(tx: Tx, viewer: Viewer, id: string, reaction: Reaction, on: boolean) {
-  const item = await getPraise(tx, viewer, id);
-  if (!item) throw new UnknownIds('praise', [id], 'No such praise.');
+  const visible = await rows<{ id: string }>(
+    tx,
+    sql`select p.id from app.praise p
+        where p.tenant_id = ${viewer.tenantId} and p.id = ${id} and p.deleted_at is null and ${visibleTo(viewer)}`,
+  );
+  if (visible.length === 0) throw new UnknownIds('praise', [id], 'No such praise.');
   const row = { tenantId: viewer.tenantId, praiseId: id, personId: viewer.id, reaction };
   if (on) await tx.insert(praiseReactions).values(row).onConflictDoNothing();
   else {
@@ -187,5 +209,9 @@ export async function setReaction(tx: Tx, viewer: Viewer, id: string, reaction: 
         ),
       );
   }
-  return { reactions: (await getPraise(tx, viewer, id))!.reactions };
+  const [counts] = await rows<{ reactions: ReactionCounts | string }>(
+    tx,
+    sql`select ${reactionCounts(viewer)} as reactions from app.praise p where p.tenant_id = ${viewer.tenantId} and p.id = ${id}`,
+  );
+  return { reactions: toReactions(counts!.reactions) };
 }
