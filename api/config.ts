@@ -26,6 +26,14 @@ const EnvSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
+  /** Former master keys, comma-separated: they only unwrap, during a master rotation. */
+  GROVE_PREVIOUS_MASTER_KEYS: z
+    .string()
+    .refine(
+      (v) => v.split(',').every((k) => k.trim() === '' || Buffer.from(k.trim(), 'base64').length === 32),
+      'must be comma-separated 32-byte keys, base64-encoded',
+    )
+    .optional(),
   GROVE_ALERT_WEBHOOK_URL: z.url().optional(),
   GROVE_ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
   GROVE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
@@ -43,6 +51,8 @@ export interface Config {
   publicUrl: string;
   platformKey: string;
   masterKey: Buffer;
+  /** Accepted for unwrapping only, while `grove keys rotate-master` re-wraps under `masterKey`. */
+  previousMasterKeys: Buffer[];
   alertWebhookUrl: string | undefined;
   alertWebhookSecret: string;
   logLevel: string;
@@ -97,6 +107,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: (e.GROVE_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     platformKey,
     masterKey,
+    previousMasterKeys: (e.GROVE_PREVIOUS_MASTER_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean)
+      .map((k) => Buffer.from(k, 'base64')),
     alertWebhookUrl: e.GROVE_ALERT_WEBHOOK_URL,
     // Operators who set a webhook but no secret can still verify: the secret is derived from
     // the platform key they already hold (see docs/api.md, "Security alerts").

@@ -11,6 +11,10 @@ import { ViewerCache } from './http/viewer-cache.js';
 import { TenantRegistry } from './modules/platform/tenant-registry.js';
 import { AlertWebhook } from './security/alerts.js';
 import { KeyRing } from './security/keyring.js';
+import { DataKeys, type DataKeyOptions } from './security/data-keys.js';
+import { AesFieldCipher, type FieldCipher } from './security/field-cipher.js';
+import { sealPlaintextRows } from './security/key-operations.js';
+import { MasterKeys } from './security/master-keys.js';
 import { RevocationList } from './security/revocations.js';
 import { SecurityEvents } from './security/security-events.js';
 import { CLOCK_LEEWAY_SECONDS, MAX_TTL_SECONDS, TokenService } from './security/tokens.js';
@@ -26,6 +30,13 @@ export interface GroveOptions {
   /** How often revocations from other instances are read (ms). */
   revocationPollMs?: number;
   webhook?: { attempts?: number; baseDelayMs?: number };
+  /** Data-key cache lifetime and rotation threshold (tests). */
+  dataKeys?: DataKeyOptions;
+  /**
+   * Replaces the field cipher. Only the benchmark uses it, to measure what encryption costs
+   * against a pass-through; deliberately not reachable from the environment or config.
+   */
+  fieldCipher?: (real: AesFieldCipher) => FieldCipher;
 }
 
 export interface Grove {
@@ -50,18 +61,28 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
   if (options.migrate !== false) await database.migrate();
 
   const metrics = createMetrics();
-  const keys = new KeyRing(database.db, config.masterKey, (MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS) * 1000);
+  const masters = new MasterKeys(config.masterKey, config.previousMasterKeys);
+  const keys = new KeyRing(database.db, masters, (MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS) * 1000);
   await keys.init();
   const revocations = new RevocationList(database.db, options.revocationPollMs);
   await revocations.start();
   const webhook = new AlertWebhook(config.alertWebhookUrl, config.alertWebhookSecret, log, options.webhook);
   const events = new SecurityEvents(database.db, webhook, log, metrics);
+  const dataKeys = new DataKeys(database.db, masters, options.dataKeys);
+  const realCipher = new AesFieldCipher(dataKeys, events);
+  // The data migration after the SQL ones: rows written before encryption get sealed.
+  if (options.migrate !== false) {
+    const { sealed } = await sealPlaintextRows(database, realCipher);
+    if (sealed > 0) log.info({ sealed }, 'sealed plaintext rows from before field encryption');
+  }
   const deps: GroveDeps = {
     config,
     database,
     log,
     metrics,
     keys,
+    dataKeys,
+    cipher: options.fieldCipher ? options.fieldCipher(realCipher) : realCipher,
     revocations,
     tokens: new TokenService(keys, revocations, config.publicUrl),
     events,

@@ -381,7 +381,8 @@ async function explainFeed(ctx: SizeContext): Promise<Plan> {
   let captured: SQL | undefined;
   const capture = { execute: async (query: SQL) => ((captured = query), []) } as unknown as Tx;
   const viewer: Viewer = { id: ctx.viewer.id, tenantId: ctx.seed.tenants[0]!.id, role: 'employee', managerId: null, team: null, scopes: new Set(['praise:read', 'praise:write']) };
-  await praiseFeed(capture, viewer, { limit: 20, scope: 'all' });
+  // Only the query is captured (no rows come back), so nothing is opened.
+  await praiseFeed(capture, viewer, { seal: (_f, p) => p, open: (_f, s) => s }, { limit: 20, scope: 'all' });
   const query = new PgDialect().sqlToQuery(captured!);
   const literal = (v: unknown) => (typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
   const appUrl = Object.assign(new URL(ctx.seed.url), { username: 'grove_app', password: '' }).toString();

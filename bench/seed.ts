@@ -13,10 +13,14 @@ import postgres from 'postgres';
 import { openDatabase } from '../api/db/client.js';
 import { searchTerms } from '../api/modules/directory/people.service.js';
 import { createTenant } from '../api/modules/platform/platform.service.js';
+import { DataKeys } from '../api/security/data-keys.js';
+import { AesFieldCipher } from '../api/security/field-cipher.js';
+import { sealPlaintextRows } from '../api/security/key-operations.js';
+import { MasterKeys } from '../api/security/master-keys.js';
 
 export const ORIGIN = 'https://bench.example';
 /** Bump when the generated data changes shape: every database is then seeded again. */
-const SEED_VERSION = 2;
+const SEED_VERSION = 3; // 3: praise messages are sealed (field encryption)
 
 export interface SeedSpec {
   /** Tenants carrying praise. */
@@ -106,17 +110,18 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
   const started = performance.now();
   const database = await openDatabase({ url, max: 4 });
   await database.migrate();
+  const masterKey = await ensureMasterKey(url);
+  const masters = new MasterKeys(Buffer.from(masterKey, 'base64'));
   const tenants: SeededTenant[] = [];
   for (let t = 0; t < spec.tenants; t++) {
-    const created = await createTenant(database, { name: `Bench ${t}`, origins: [ORIGIN], values: VALUES });
+    const created = await createTenant(database, masters, { name: `Bench ${t}`, origins: [ORIGIN], values: VALUES });
     tenants.push({ id: created.id, apiKey: created.apiKey, people: spec.people });
   }
   let typeahead: SeededTenant | null = null;
   if (spec.typeaheadPeople > 0) {
-    const created = await createTenant(database, { name: 'Typeahead', origins: [ORIGIN], values: VALUES });
+    const created = await createTenant(database, masters, { name: 'Typeahead', origins: [ORIGIN], values: VALUES });
     typeahead = { id: created.id, apiKey: created.apiKey, people: spec.typeaheadPeople };
   }
-  await database.close();
 
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   const step = async (label: string, text: string) => {
@@ -130,7 +135,7 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
     await sql.unsafe(`set maintenance_work_mem = '256MB'`);
     await sql.unsafe(`set work_mem = '64MB'`);
     await sql.unsafe(`set synchronous_commit = off`);
-    await sql.unsafe(`create schema bench`);
+    await sql.unsafe(`create schema if not exists bench`);
     await sql.unsafe(`create table bench.tenants (idx int primary key, id uuid not null, people int not null, praise bool not null)`);
     const all = [...tenants.map((t) => ({ ...t, praise: true })), ...(typeahead ? [{ ...typeahead, praise: false }] : [])];
     await sql.unsafe(`insert into bench.tenants values ${all.map((t, i) => `(${i}, ${lit(t.id)}, ${t.people}, ${t.praise})`).join(', ')}`);
@@ -226,6 +231,12 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
         where j < (hashtext(p.id::text) & 7) - 4
        on conflict do nothing`,
     );
+    // Praise rests sealed, as the API writes it: the SQL above wrote plaintext, which Grove's own
+    // data migration (the one that seals rows from before encryption) now seals in batches.
+    const t0 = performance.now();
+    const { sealed } = await sealPlaintextRows(database, new AesFieldCipher(new DataKeys(database.db, masters)), { batchSize: 5000 });
+    log(`${name}: sealed praise messages (${sealed} rows) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await database.close();
     await step('vacuum analyze', `vacuum analyze`);
 
     // The SQL terms must be exactly what the API writes for these names.
@@ -249,7 +260,6 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
     await sql.unsafe(`create table bench.seed (spec jsonb not null, tenants jsonb not null, typeahead jsonb, rows jsonb not null, seed_seconds numeric not null, seeded_at timestamptz not null)`);
     await sql`insert into bench.seed ${sql({ spec: JSON.stringify(wanted), tenants: JSON.stringify(tenants), typeahead: JSON.stringify(typeahead), rows: JSON.stringify(rows), seed_seconds: seedSeconds, seeded_at: seededAt })}`;
     log(`${name}: seeded in ${seedSeconds} s (${Object.entries(rows).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-    const masterKey = await ensureMasterKey(url);
     return { name, url, spec, tenants, typeahead, seedSeconds, seededAt, reused: false, rows, masterKey };
   } finally {
     await sql.end();
@@ -260,6 +270,7 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
 async function ensureMasterKey(url: string): Promise<string> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
+    await sql`create schema if not exists bench`;
     await sql`create table if not exists bench.secrets (master_key text not null)`;
     const [row] = await sql<Array<{ master_key: string }>>`select master_key from bench.secrets`;
     if (row) return row.master_key;

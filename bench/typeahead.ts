@@ -8,7 +8,9 @@ import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase } from '../api/db/client.js';
 import { searchPeople, upsertPeople } from '../api/modules/directory/people.service.js';
+import { randomBytes } from 'node:crypto';
 import { createTenant } from '../api/modules/platform/platform.service.js';
+import { MasterKeys } from '../api/security/master-keys.js';
 
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const dbName = 'grove_bench_typeahead';
@@ -28,7 +30,8 @@ if (!tenantId) {
   const started = Date.now();
   for (let t = 0; t < 10; t++) {
     const size = t === 0 ? 100_000 : 1_000;
-    const tenant = await createTenant(database, { name: t === 0 ? 'Typeahead 100k' : `Typeahead other ${t}`, origins: [] });
+    // No API serves these tenants, so their data keys are wrapped by a throwaway master.
+    const tenant = await createTenant(database, new MasterKeys(randomBytes(32)), { name: t === 0 ? 'Typeahead 100k' : `Typeahead other ${t}`, origins: [] });
     if (t === 0) tenantId = tenant.id;
     for (let i = 0; i < size; i += 1000) {
       const batch = Array.from({ length: Math.min(1000, size - i) }, (_, j) => {

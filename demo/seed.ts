@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { v7 as uuidv7 } from 'uuid';
-import type { DatabaseHandle } from '../api/db/client.js';
+import type { GroveDeps } from '../api/http/context.js';
+import { praiseMessageRef } from '../api/modules/praise/praise.fields.js';
 import { praise, praiseReactions, praiseRecipients, type Reaction } from '../api/db/schema/praise.js';
 import { upsertPeople } from '../api/modules/directory/people.service.js';
 import { createTenant, getTenant } from '../api/modules/platform/platform.service.js';
@@ -62,7 +63,8 @@ export interface DemoTenant {
  * Creates the demo tenant once (remembered in the data dir) with its people, values and a few
  * weeks of praise in English and French, so the wall is alive on first load.
  */
-export async function ensureDemoTenant(database: DatabaseHandle, dataDir: string, origins: string[]): Promise<DemoTenant> {
+export async function ensureDemoTenant(deps: Pick<GroveDeps, 'database' | 'dataKeys' | 'cipher'>, dataDir: string, origins: string[]): Promise<DemoTenant> {
+  const database = deps.database;
   const file = join(dataDir, 'demo-tenant.json');
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoTenant;
@@ -73,7 +75,9 @@ export async function ensureDemoTenant(database: DatabaseHandle, dataDir: string
       /* the database was reset: seed again */
     }
   }
-  const tenant = await createTenant(database, { name: 'Acme Corporation (demo)', origins, values: VALUES });
+  const tenant = await createTenant(database, deps.dataKeys.masters, { name: 'Acme Corporation (demo)', origins, values: VALUES });
+  // Keys and nonces are loaded before the unit opens (PGlite has one connection).
+  await deps.dataKeys.reserve(tenant.id, HISTORY.length);
   await database.withTenant(tenant.id, async (tx) => {
     const { items } = await upsertPeople(tx, tenant.id, [...DEMO_PEOPLE]);
     const id = (externalId: string) => items.find((i) => i.externalId === externalId)!.id;
@@ -81,7 +85,8 @@ export async function ensureDemoTenant(database: DatabaseHandle, dataDir: string
       const at = new Date(Date.now() - daysAgo * 86_400_000 - 3_600_000 * (daysAgo % 7));
       // UUIDv7 carries its time: backdated ids keep the feed's newest-first order honest.
       const praiseId = uuidv7({ msecs: at.getTime() });
-      await tx.insert(praise).values({ tenantId: tenant.id, id: praiseId, giverId: id(giver), message, values, createdAt: at });
+      const sealed = deps.cipher.seal(tenant.id, praiseMessageRef(praiseId), message);
+      await tx.insert(praise).values({ tenantId: tenant.id, id: praiseId, giverId: id(giver), message: sealed, values, createdAt: at });
       await tx.insert(praiseRecipients).values(recipients.map((r) => ({ tenantId: tenant.id, praiseId, recipientId: id(r) })));
       if (reactions.length) {
         await tx.insert(praiseReactions).values(reactions.map(([who, reaction]) => ({ tenantId: tenant.id, praiseId, personId: id(who), reaction })));

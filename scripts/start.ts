@@ -20,7 +20,7 @@ if (!existsSync(fileURLToPath(new URL('../dist/grove.js', import.meta.url)))) {
 }
 
 const api = await startServer({ ...config, publicUrl: process.env.GROVE_PUBLIC_URL ?? apiUrl });
-const demo = await ensureDemoTenant(api.grove.deps.database, config.dataDir, demoOrigins);
+const demo = await ensureDemoTenant(api.grove.deps, config.dataDir, demoOrigins);
 const host = await startDemoHost({ port: demoPort, apiUrl, apiKey: demo.apiKey });
 stopOnSignals({
   async stop() {

@@ -7,6 +7,8 @@ import { runIdempotent } from './idempotency.js';
 import { effectiveScopes, ruleOf, type Permission, type Scope } from './permissions.js';
 import { Problem } from './problems.js';
 import { clientIp } from './rate-limit.js';
+import { TenantKeysDestroyed } from '../security/data-keys.js';
+import { tenantFields } from '../security/field-cipher.js';
 
 /** Marks the middleware so a test can prove that every route declares a permission. */
 export const PERMISSION = Symbol.for('grove.permission');
@@ -43,6 +45,12 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
       const tenant = await c.var.deps.tenants.get(credential.tenantId);
       if (!tenant) throw new Problem('unauthorized', 'The credential\'s tenant no longer exists.');
       c.set('tenant', tenant);
+      // Keys too: sealing and opening inside the unit are then lookups in memory.
+      await c.var.deps.cipher.prepare(credential.tenantId, { write: c.req.method !== 'GET' }).catch((error: unknown) => {
+        if (error instanceof TenantKeysDestroyed) throw new Problem('unauthorized', 'The credential\'s tenant no longer exists.');
+        throw error;
+      });
+      c.set('fields', tenantFields(c.var.deps.cipher, credential.tenantId, { requestId: c.var.requestId }));
       if (credential.kind === 'user') {
         checkOrigin(c, credential, tenant);
         checkResourceLock(c, credential, permission, options);

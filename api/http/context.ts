@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import type { DatabaseHandle, Tx } from '../db/client.js';
 import type { Role } from '../db/schema/people.js';
 import type { KeyRing } from '../security/keyring.js';
+import type { DataKeys } from '../security/data-keys.js';
+import type { FieldCipher, TenantFields } from '../security/field-cipher.js';
 import type { RevocationList } from '../security/revocations.js';
 import type { SecurityEvents } from '../security/security-events.js';
 import type { TokenService, WidgetClaims } from '../security/tokens.js';
@@ -20,6 +22,10 @@ export interface GroveDeps {
   log: Logger;
   metrics: Metrics;
   keys: KeyRing;
+  /** Tenant data keys (wrapped by the master key), cached per instance. */
+  dataKeys: DataKeys;
+  /** Seals and opens the free text people write; see security/field-cipher.ts. */
+  cipher: FieldCipher;
   revocations: RevocationList;
   tokens: TokenService;
   events: SecurityEvents;
@@ -57,6 +63,8 @@ export interface AppEnv {
     /** The tenant-scoped transaction; set for tenant credentials by `requires()`. */
     tx: Tx;
     viewer: Viewer;
+    /** The field cipher bound to the credential's tenant, keys loaded (tenant credentials only). */
+    fields: TenantFields;
     /** The credential's tenant (tenant credentials only). */
     tenant: TenantInfo;
     /** Work to run once the unit of work has ended (security-event probes, alerts). */

@@ -3,7 +3,7 @@ import { gt, isNull, or } from 'drizzle-orm';
 import { exportJWK, exportPKCS8, generateKeyPair, importJWK, importPKCS8, type JWK } from 'jose';
 import type { Database } from '../db/client.js';
 import { signingKeys } from '../db/schema/signing-keys.js';
-import { open, seal } from './envelope.js';
+import { MasterKeys } from './master-keys.js';
 
 type KeyLike = CryptoKey;
 
@@ -27,10 +27,14 @@ export class KeyRing {
 
   constructor(
     private readonly db: Database,
-    private readonly masterKey: Buffer,
+    masterKeys: MasterKeys | Buffer,
     /** How long a retired key must keep verifying: longest token lifetime plus clock leeway. */
     private readonly verifyGraceMs: number,
-  ) {}
+  ) {
+    this.masters = MasterKeys.of(masterKeys);
+  }
+
+  private readonly masters: MasterKeys;
 
   private timer: NodeJS.Timeout | undefined;
 
@@ -96,12 +100,8 @@ export class KeyRing {
         .set({ retiredAt: now, verifyUntil: new Date(now.getTime() + this.verifyGraceMs) })
         .where(isNull(signingKeys.retiredAt))
         .returning({ kid: signingKeys.kid });
-      await tx.insert(signingKeys).values({
-        kid,
-        publicJwk,
-        privateKeyEnc: seal(this.masterKey, pkcs8, `signing-key:${kid}`),
-        createdAt: now,
-      });
+      const { wrapped, masterKeyId } = this.masters.wrap(pkcs8, signingKeyContext(kid));
+      await tx.insert(signingKeys).values({ kid, publicJwk, privateKeyEnc: wrapped, masterKeyId, createdAt: now });
       return old.map((o) => o.kid);
     });
     await this.reload();
@@ -121,7 +121,7 @@ export class KeyRing {
       const privateKey = row.retiredAt
         ? undefined
         : (known?.privateKey ??
-          (await importPKCS8(open(this.masterKey, row.privateKeyEnc, `signing-key:${row.kid}`).toString(), 'EdDSA')));
+          (await importPKCS8(this.masters.unwrap(row.privateKeyEnc, signingKeyContext(row.kid), row.masterKeyId).toString(), 'EdDSA')));
       next.set(row.kid, {
         kid: row.kid,
         publicJwk: row.publicJwk,
@@ -134,3 +134,6 @@ export class KeyRing {
     this.keys = next;
   }
 }
+
+/** The additional data a signing key's private half is sealed with: it cannot pose as another kid. */
+export const signingKeyContext = (kid: string) => `signing-key:${kid}`;

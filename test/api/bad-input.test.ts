@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../api/db/client.js';
+import { praiseMessageRef } from '../../api/modules/praise/praise.fields.js';
 import { PLATFORM_KEY, testGrove, type Reply, type RequestOptions, type TestGrove } from '../support/grove.js';
 
 /**
@@ -462,9 +463,10 @@ describe('HTML and SQL inside valid fields are data', () => {
     expect(read.body.message).toBe(message);
     const feed = await t.request('GET', '/v1/praise?limit=100', { auth: bob, origin: acme.origin });
     expect(feed.body.items.find((i: { id: string }) => i.id === created.body.id).message).toBe(message);
-    // Stored as given (through the owner connection, below the API).
+    // Stored sealed (through the owner connection, below the API), and it opens to exactly what was given.
     const [row] = await rows<{ message: string }>(t.grove.deps.database.db, sql`select message from app.praise where id = ${created.body.id}::uuid`);
-    expect(row!.message).toBe(message);
+    expect(row!.message).toMatch(/^f1\.\d+\./);
+    expect(t.grove.deps.cipher.open(acme.tenant.id, praiseMessageRef(created.body.id), row!.message)).toBe(message);
     const [tables] = await rows<{ praise: string | null; people: string | null }>(
       t.grove.deps.database.db,
       sql`select to_regclass('app.praise')::text as praise, to_regclass('app.people')::text as people`,
@@ -523,7 +525,7 @@ describe('Idempotency-Key', () => {
     expect(ids.size).toBe(1);
     expect(replies.filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(2);
     expect(await count('app.praise')).toBe(before + 1);
-    const [n] = await rows<{ n: number }>(t.grove.deps.database.db, sql`select count(*)::int as n from app.praise where message = 'Raced'`);
+    const [n] = await rows<{ n: number }>(t.grove.deps.database.db, sql`select count(*)::int as n from app.praise where id = ${[...ids][0]}::uuid`);
     expect(n!.n).toBe(1);
   });
 

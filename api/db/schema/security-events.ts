@@ -7,7 +7,11 @@ export type SecurityEventType =
   | 'api_key_rejected'
   | 'signing_key_rotated'
   | 'api_key_rotated'
-  | 'tokens_revoked';
+  | 'tokens_revoked'
+  | 'decryption_failed'
+  | 'data_key_rotated'
+  | 'master_key_rotated'
+  | 'tenant_deleted';
 
 /** What the platform operator and a tenant's admins are told about. Append-only by convention. */
 export const securityEvents = platform.table(

@@ -8,6 +8,8 @@ export const signingKeys = platform.table('signing_keys', {
   publicJwk: jsonb().$type<JWK>().notNull(),
   /** AES-256-GCM envelope of the PKCS#8 private key (see security/envelope.ts). */
   privateKeyEnc: text().notNull(),
+  /** Fingerprint of the master key that sealed `private_key_enc` (null: sealed before ids were kept). */
+  masterKeyId: text(),
   createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   /** No longer signs from this instant; still verifies until `verifyUntil`. */
   retiredAt: timestamp({ withTimezone: true }),

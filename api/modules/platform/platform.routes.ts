@@ -116,7 +116,7 @@ const events = createRoute({
 
 export const platformRoutes = router()
   .openapi(create, async (c) => {
-    const tenant = await createTenant(c.var.deps.database, c.req.valid('json'));
+    const tenant = await createTenant(c.var.deps.database, c.var.deps.dataKeys.masters, c.req.valid('json'));
     c.var.deps.tenants.invalidate();
     c.header('Cache-Control', 'no-store');
     return c.json(tenant, 201);

@@ -5,6 +5,9 @@ import { securityEvents } from '../../db/schema/security-events.js';
 import { apiKeys, tenants } from '../../db/schema/tenants.js';
 import { Problem } from '../../http/problems.js';
 import { newApiKey } from '../../security/secrets.js';
+import { newDataKeyRow } from '../../security/data-keys.js';
+import type { MasterKeys } from '../../security/master-keys.js';
+import { tenantDataKeys } from '../../db/schema/data-keys.js';
 import type { CompanyValue } from '../directory/people.schemas.js';
 import { replaceValues } from '../directory/people.service.js';
 import { decodeIdCursor, encodeIdCursor } from '../../shared/cursor.js';
@@ -18,6 +21,7 @@ const view = (t: typeof tenants.$inferSelect) => ({
 
 export async function createTenant(
   database: DatabaseHandle,
+  masters: MasterKeys,
   input: { name: string; origins: string[]; values?: CompanyValue[] | undefined },
 ) {
   const id = uuidv7();
@@ -26,6 +30,8 @@ export async function createTenant(
   const [tenant] = await database.db.transaction(async (tx) => {
     const created = await tx.insert(tenants).values({ id, name: input.name, origins: dedupe(input.origins) }).returning();
     await tx.insert(apiKeys).values({ id: uuidv7(), tenantId: id, hint: key.hint, secretHash: key.hash });
+    // The tenant's data key is born with it, stored only wrapped by the master key.
+    await tx.insert(tenantDataKeys).values(newDataKeyRow(masters, id, 1));
     if (input.values?.length) {
       // The platform rows are written; the tenant data goes in as grove_app under RLS, like withTenant.
       await tx.execute(tenantSettings(id));

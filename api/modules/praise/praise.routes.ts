@@ -84,18 +84,18 @@ async function reporting<T>(c: Context<AppEnv>, work: () => Promise<T>): Promise
 
 export const praiseRoutes = router()
   .openapi(give, async (c) => {
-    const item = await reporting(c, () => givePraise(c.var.tx, c.var.viewer, c.req.valid('json')));
+    const item = await reporting(c, () => givePraise(c.var.tx, c.var.viewer, c.var.fields, c.req.valid('json')));
     return c.json(item, 201);
   })
   .openapi(feed, async (c) => {
     const query = c.req.valid('query');
-    const page = await praiseFeed(c.var.tx, c.var.viewer, query);
+    const page = await praiseFeed(c.var.tx, c.var.viewer, c.var.fields, query);
     for (const id of [query.giverId, query.recipientId]) if (id && page.items.length === 0) reportUnknownId(c, 'people', id);
     return c.json(page, 200);
   })
   .openapi(one, async (c) => {
     const { id } = c.req.valid('param');
-    const item = await getPraise(c.var.tx, c.var.viewer, id);
+    const item = await getPraise(c.var.tx, c.var.viewer, c.var.fields, id);
     if (!item) {
       reportUnknownId(c, 'praise', id);
       throw new Problem('not-found', 'No such praise.');
@@ -103,7 +103,7 @@ export const praiseRoutes = router()
     return c.json(item, 200);
   })
   .openapi(remove, async (c) => {
-    await reporting(c, () => deletePraise(c.var.tx, c.var.viewer, c.req.valid('param').id));
+    await reporting(c, () => deletePraise(c.var.tx, c.var.viewer, c.var.fields, c.req.valid('param').id));
     return c.body(null, 204);
   })
   .openapi(react, async (c) => {

@@ -11,7 +11,8 @@ export const Visibility = z.enum(PRAISE_VISIBILITIES).openapi('PraiseVisibility'
 export const GivePraiseBody = z
   .strictObject({
     recipientIds: z.array(Uuid).min(1).max(RECIPIENTS_MAX),
-    message: z.string().trim().min(1).max(MESSAGE_MAX),
+    // PostgreSQL refused a NUL byte in text; sealed, the message no longer reaches it as text.
+    message: z.string().trim().min(1).max(MESSAGE_MAX).refine((m) => !m.includes('\0'), 'must not contain a NUL byte'),
     values: z.array(z.string().min(1).max(64)).max(10).default([]),
     visibility: Visibility.default('public'),
   })

@@ -7,6 +7,8 @@ import { praise, praiseReactions, praiseRecipients, REACTIONS, type Reaction } f
 import type { Viewer } from '../../http/context.js';
 import { Problem } from '../../http/problems.js';
 import { decodeIdCursor, encodeIdCursor } from '../../shared/cursor.js';
+import type { TenantFields } from '../../security/field-cipher.js';
+import { praiseMessageRef } from './praise.fields.js';
 import type { FeedQuery, GivePraiseBody, PraiseItem, PraisePage } from './praise.schemas.js';
 
 /** Ids the caller named that are not in its tenant: the routes report them (see violations.ts). */
@@ -20,7 +22,7 @@ export class UnknownIds extends Problem {
   }
 }
 
-export async function givePraise(tx: Tx, viewer: Viewer, input: GivePraiseBody): Promise<PraiseItem> {
+export async function givePraise(tx: Tx, viewer: Viewer, fields: TenantFields, input: GivePraiseBody): Promise<PraiseItem> {
   const recipientIds = [...new Set(input.recipientIds)];
   if (recipientIds.includes(viewer.id)) throw new Problem('unprocessable', 'You cannot praise yourself.', { errors: [{ path: 'json.recipientIds', message: 'contains the giver' }] });
   const found = await tx
@@ -51,12 +53,12 @@ export async function givePraise(tx: Tx, viewer: Viewer, input: GivePraiseBody):
     tenantId: viewer.tenantId,
     id,
     giverId: viewer.id,
-    message: input.message,
+    message: fields.seal(praiseMessageRef(id), input.message),
     values,
     visibility: input.visibility,
   });
   await tx.insert(praiseRecipients).values(recipientIds.map((recipientId) => ({ tenantId: viewer.tenantId, praiseId: id, recipientId })));
-  return (await getPraise(tx, viewer, id))!;
+  return (await getPraise(tx, viewer, fields, id))!;
 }
 
 /**
@@ -114,8 +116,12 @@ interface Row {
   reactions: ReactionCounts | string;
 }
 
-/** One query for a page: praise, giver, recipients and reaction counts, newest first. */
-async function select(tx: Tx, viewer: Viewer, where: SQL[], limit: number): Promise<PraiseItem[]> {
+/**
+ * One query for a page: praise, giver, recipients and reaction counts, newest first. Messages
+ * are opened here; one that does not open (moved from another row or tenant, key destroyed)
+ * comes back without its item, the failure already recorded as a `decryption_failed` event.
+ */
+async function select(tx: Tx, viewer: Viewer, fields: TenantFields, where: SQL[], limit: number): Promise<Array<{ id: string; item: PraiseItem | undefined }>> {
   const result = await rows<Row>(
     tx,
     sql`select p.id, p.giver_id, g.name as giver_name, g.team as giver_team, p.message, p.values,
@@ -132,25 +138,35 @@ async function select(tx: Tx, viewer: Viewer, where: SQL[], limit: number): Prom
         limit ${limit}`,
   );
   const moderator = viewer.scopes.has('praise:moderate');
-  return result.map((r) => ({
-    id: r.id,
-    giver: { id: r.giver_id, name: r.giver_name, team: r.giver_team },
-    recipients: parseJson(r.recipients),
-    message: r.message,
-    values: r.values,
-    visibility: r.visibility,
-    createdAt: new Date(r.created_at).toISOString(),
-    reactions: toReactions(r.reactions),
-    canDelete: moderator || r.giver_id === viewer.id,
-  }));
+  return result.map((r) => {
+    const message = fields.open(praiseMessageRef(r.id), r.message);
+    if (message === undefined) return { id: r.id, item: undefined };
+    const item: PraiseItem = {
+      id: r.id,
+      giver: { id: r.giver_id, name: r.giver_name, team: r.giver_team },
+      recipients: parseJson(r.recipients),
+      message,
+      values: r.values,
+      visibility: r.visibility,
+      createdAt: new Date(r.created_at).toISOString(),
+      reactions: toReactions(r.reactions),
+      canDelete: moderator || r.giver_id === viewer.id,
+    };
+    return { id: r.id, item };
+  });
 }
 
-export async function getPraise(tx: Tx, viewer: Viewer, id: string): Promise<PraiseItem | undefined> {
-  const [item] = await select(tx, viewer, [sql`p.id = ${id}`], 1);
-  return item;
+/** One praise; an unreadable one answers like a missing one (its failure is recorded). */
+export async function getPraise(tx: Tx, viewer: Viewer, fields: TenantFields, id: string): Promise<PraiseItem | undefined> {
+  const [found] = await select(tx, viewer, fields, [sql`p.id = ${id}`], 1);
+  return found?.item;
 }
 
-export async function praiseFeed(tx: Tx, viewer: Viewer, query: FeedQuery): Promise<PraisePage> {
+/**
+ * A page of the feed. An unreadable praise is left out of its page rather than failing the
+ * whole feed; the cursor still moves past it, so paging neither stalls nor repeats.
+ */
+export async function praiseFeed(tx: Tx, viewer: Viewer, fields: TenantFields, query: FeedQuery): Promise<PraisePage> {
   const where: SQL[] = [];
   if (query.cursor) where.push(sql`p.id < ${decodeIdCursor(query.cursor)}`);
   if (query.giverId) where.push(sql`p.giver_id = ${query.giverId}`);
@@ -164,14 +180,17 @@ export async function praiseFeed(tx: Tx, viewer: Viewer, query: FeedQuery): Prom
     const sameTeam = viewer.team ? sql`x.team = ${viewer.team}` : sql`false`;
     where.push(involves(sql`(x.manager_id = ${viewer.id} or ${sameTeam})`));
   }
-  const items = await select(tx, viewer, where, query.limit + 1);
-  const more = items.length > query.limit;
-  if (more) items.pop();
-  return { items, nextCursor: more ? encodeIdCursor(items[items.length - 1]!.id) : null };
+  const found = await select(tx, viewer, fields, where, query.limit + 1);
+  const more = found.length > query.limit;
+  const page = found.slice(0, query.limit);
+  return {
+    items: page.flatMap((f) => (f.item ? [f.item] : [])),
+    nextCursor: more ? encodeIdCursor(page[page.length - 1]!.id) : null,
+  };
 }
 
-export async function deletePraise(tx: Tx, viewer: Viewer, id: string): Promise<void> {
-  const item = await getPraise(tx, viewer, id);
+export async function deletePraise(tx: Tx, viewer: Viewer, fields: TenantFields, id: string): Promise<void> {
+  const item = await getPraise(tx, viewer, fields, id);
   // A moderator may remove praise they cannot read (private praise between others).
   const moderator = viewer.scopes.has('praise:moderate');
   if (!item && !moderator) throw new UnknownIds('praise', [id], 'No such praise.');

@@ -1,0 +1,26 @@
+import { praiseMessage } from '../modules/praise/praise.fields.js';
+import type { FieldRef } from './field-cipher.js';
+
+export type { FieldRef };
+
+/**
+ * A column of schema `app` whose values are sealed by the field cipher. Batch jobs (the
+ * plaintext migration, `grove keys rotate-tenant`) walk every registered column by primary
+ * key, so a module that seals a column registers it here and is rotated with the rest.
+ */
+export interface EncryptedColumn {
+  /** Table in schema `app`; also the `table` of its values' FieldRef. */
+  table: string;
+  column: string;
+  /** The primary key after `tenant_id`, in index order; joined with '/' it is the FieldRef's rowId. */
+  key: ReadonlyArray<{ name: string; type: 'uuid' | 'text' }>;
+}
+
+/** Every sealed column. Surveys, reviews, comments: add yours. */
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [praiseMessage];
+
+export const refOf = (column: EncryptedColumn, key: readonly string[]): FieldRef => ({
+  table: column.table,
+  column: column.column,
+  rowId: key.join('/'),
+});
