@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { KeyRing } from '../security/keyring.js';
+import { MasterKeys } from '../security/master-keys.js';
+import { deleteTenantCommand, migrateAll, rotateMaster, rotateTenant } from './key-commands.js';
 import { CLOCK_LEEWAY_SECONDS, MAX_TTL_SECONDS } from '../security/tokens.js';
 import { startServer, stopOnSignals } from '../server.js';
 
@@ -11,6 +13,15 @@ const HELP = `grove <command>
   keys rotate      start signing widget tokens with a new key; old keys keep
                    verifying until the tokens they signed have expired
   keys list        list signing keys and their state
+  keys rotate-master
+                   re-wrap every tenant data key and signing key under
+                   GROVE_MASTER_KEY (former masters in GROVE_PREVIOUS_MASTER_KEYS)
+  keys rotate-tenant <tenantId> [--batch-size N]
+                   a fresh data key for the tenant, its rows re-sealed in
+                   batches; resumes an interrupted run; old key destroyed after
+  tenants delete <tenantId>
+                   destroy the tenant's data keys (crypto-shredding), then
+                   delete its rows, keys and the tenant
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -27,13 +38,25 @@ async function main(argv: string[]): Promise<number> {
   const database = await openDatabase({ url: config.databaseUrl, appUrl: config.appDatabaseUrl, dataDir: `${config.dataDir}/pgdata` });
   try {
     if (command === 'migrate') {
-      await database.migrate();
-      process.stdout.write(`migrated (${database.kind})\n`);
+      await migrateAll(config, database);
       return 0;
+    }
+    if (command === 'keys' && sub === 'rotate-master') {
+      await migrateAll(config, database);
+      return await rotateMaster(config, database);
+    }
+    if (command === 'keys' && sub === 'rotate-tenant' && argv[2]) {
+      await migrateAll(config, database);
+      const size = argv.indexOf('--batch-size');
+      return await rotateTenant(config, database, argv[2], size > 0 ? Number(argv[size + 1]) : undefined);
+    }
+    if (command === 'tenants' && sub === 'delete' && argv[2]) {
+      await migrateAll(config, database);
+      return await deleteTenantCommand(config, database, argv[2]);
     }
     if (command === 'keys' && (sub === 'rotate' || sub === 'list')) {
       await database.migrate();
-      const keys = new KeyRing(database.db, config.masterKey, (MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS) * 1000);
+      const keys = new KeyRing(database.db, new MasterKeys(config.masterKey, config.previousMasterKeys), (MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS) * 1000);
       if (sub === 'rotate') {
         await keys.reload();
         const { kid, retired } = await keys.rotate();

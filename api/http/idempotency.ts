@@ -6,6 +6,7 @@ import { idempotencyKeys, platformIdempotencyKeys } from '../db/schema/idempoten
 import { sha256 } from '../security/secrets.js';
 import type { AppEnv } from './context.js';
 import { Problem } from './problems.js';
+import { idempotentResponseRef } from './idempotency.fields.js';
 
 const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,255}$/;
 
@@ -46,14 +47,20 @@ async function tenantScoped(c: Context<AppEnv>, next: Next, tx: Tx, principal: s
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)));
     if (!stored) throw new Problem('conflict', 'Retry the request.');
-    replay(c, stored.fingerprint, fingerprint, stored.status, stored.body);
+    if (stored.fingerprint !== fingerprint) throw new Problem('idempotency-key-reuse');
+    // A JSON null (an empty response stored before responses were sealed) holds nothing to open.
+    if (typeof stored.body !== 'string') return replay(c, stored.fingerprint, fingerprint, stored.status, stored.body);
+    const opened = c.var.fields.open(idempotentResponseRef(principal, key), stored.body);
+    // Unreadable (recorded as decryption_failed): better no replay than a wrong one.
+    if (opened === undefined) throw new Problem('conflict', 'The first response to this Idempotency-Key can no longer be read.');
+    replay(c, stored.fingerprint, fingerprint, stored.status, JSON.parse(opened) as unknown);
     return;
   }
   await next();
   if (c.error || c.res.status >= 400) return; // rolled back with the rest
   await tx
     .update(idempotencyKeys)
-    .set({ status: c.res.status, body: await responseBody(c) })
+    .set({ status: c.res.status, body: c.var.fields.seal(idempotentResponseRef(principal, key), JSON.stringify(await responseBody(c))) })
     .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)));
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, eq, max, sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.js';
 import { tenantDataKeys } from '../db/schema/data-keys.js';
+import { tenants } from '../db/schema/tenants.js';
 import { MasterKeys } from './master-keys.js';
 
 /**
@@ -81,7 +82,13 @@ export class DataKeys {
    */
   async prepare(tenantId: string, { write = false } = {}): Promise<void> {
     let entry = this.cache.get(tenantId);
-    if (!entry || Date.now() - entry.loadedAt >= this.ttlMs) entry = await this.load(tenantId);
+    if (!entry || Date.now() - entry.loadedAt >= this.ttlMs) {
+      entry = await this.load(tenantId).catch((error: unknown) => {
+        // Gone from the database: gone from this instance too.
+        if (error instanceof TenantKeysDestroyed) this.cache.delete(tenantId);
+        throw error;
+      });
+    }
     if (entry.versions.size === 0) throw new TenantKeysDestroyed(tenantId);
     if (write && entry.active !== undefined && entry.budget < Math.min(LOW_WATER, this.block)) await this.reserveInto(tenantId, entry, this.block);
   }
@@ -175,7 +182,10 @@ export class DataKeys {
   private async read(tenantId: string): Promise<TenantKeys> {
     let stored = await this.db.select().from(tenantDataKeys).where(eq(tenantDataKeys.tenantId, tenantId));
     if (stored.length === 0) {
-      // A tenant created before data keys existed gets its first key on first use.
+      // A tenant created before data keys existed gets its first key on first use; a deleted
+      // tenant (its key rows went with it) must not get a new one.
+      const [tenant] = await this.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
+      if (!tenant) throw new TenantKeysDestroyed(tenantId);
       await this.db.insert(tenantDataKeys).values(newDataKeyRow(this.masters, tenantId, 1)).onConflictDoNothing();
       stored = await this.db.select().from(tenantDataKeys).where(eq(tenantDataKeys.tenantId, tenantId));
     }

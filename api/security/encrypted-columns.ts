@@ -1,3 +1,4 @@
+import { idempotentResponse } from '../http/idempotency.fields.js';
 import { praiseMessage } from '../modules/praise/praise.fields.js';
 import type { FieldRef } from './field-cipher.js';
 
@@ -14,10 +15,16 @@ export interface EncryptedColumn {
   column: string;
   /** The primary key after `tenant_id`, in index order; joined with '/' it is the FieldRef's rowId. */
   key: ReadonlyArray<{ name: string; type: 'uuid' | 'text' }>;
+  /** `jsonb`: the sealed value is stored as a JSON string in a jsonb column. Default `text`. */
+  storage?: 'text' | 'jsonb';
 }
 
+/** SQL reading a registered column's stored value as text. */
+export const storedText = (column: EncryptedColumn) =>
+  column.storage === 'jsonb' ? `("${column.column}" #>> '{}')` : `"${column.column}"`;
+
 /** Every sealed column. Surveys, reviews, comments: add yours. */
-export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [praiseMessage];
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [praiseMessage, idempotentResponse];
 
 export const refOf = (column: EncryptedColumn, key: readonly string[]): FieldRef => ({
   table: column.table,

@@ -4,7 +4,7 @@ import { dataMigrations, keyRotations, tenantDataKeys } from '../db/schema/data-
 import { signingKeys } from '../db/schema/signing-keys.js';
 import { tenants } from '../db/schema/tenants.js';
 import { dataKeyContext, KEY_CACHE_TTL_MS } from './data-keys.js';
-import { ENCRYPTED_COLUMNS, type EncryptedColumn } from './encrypted-columns.js';
+import { ENCRYPTED_COLUMNS, storedText, type EncryptedColumn } from './encrypted-columns.js';
 import { sealedPattern, type AesFieldCipher } from './field-cipher.js';
 import { signingKeyContext } from './keyring.js';
 import { resealColumn, type BatchProgress } from './reseal.js';
@@ -61,6 +61,8 @@ export async function rotateTenantKey(
   options: { batchSize?: number; onBatch?: (p: BatchProgress) => void | Promise<void>; settleMs?: number } = {},
 ): Promise<TenantRotationResult> {
   const db = database.db;
+  const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId));
+  if (!tenant) throw new Error(`No such tenant: ${tenantId}`);
   const running = await db
     .select()
     .from(keyRotations)
@@ -138,7 +140,7 @@ export async function destroyUnusedVersions(database: DatabaseHandle, cipher: Ae
         const found = await rows(
           tx,
           sql`select 1 from ${sql.raw(`app."${column.table}"`)} where tenant_id = ${tenantId}
-                and ${sql.raw(`"${column.column}"`)} like ${sealedPattern(version)} limit 1`,
+                and ${sql.raw(storedText(column))} like ${sealedPattern(version)} limit 1`,
         );
         if (found.length > 0) return true;
       }

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type DatabaseHandle } from '../db/client.js';
 import type { EncryptedColumn } from './encrypted-columns.js';
-import { refOf } from './encrypted-columns.js';
+import { refOf, storedText } from './encrypted-columns.js';
 import { DecryptionFailed, sealedPattern, type AesFieldCipher } from './field-cipher.js';
 
 export interface BatchProgress {
@@ -45,7 +45,8 @@ export async function resealColumn(
 ): Promise<{ resealed: number; failed: number }> {
   const batchSize = options.batchSize ?? 500;
   const table = sql.raw(`app.${quote(column.table)}`);
-  const value = sql.raw(quote(column.column));
+  const value = sql.raw(storedText(column));
+  const target = sql.raw(quote(column.column));
   const keyList = sql.raw(column.key.map((k) => quote(k.name)).join(', '));
   let after = options.after;
   const totals = { resealed: 0, failed: 0 };
@@ -88,7 +89,7 @@ export async function resealColumn(
         const names = sql.raw(column.key.map((k) => quote(k.name)).join(', '));
         const joins = sql.raw(column.key.map((k) => `t.${quote(k.name)} = v.${quote(k.name)}`).join(' and '));
         await tx.execute(
-          sql`update ${table} as t set ${value} = v.value
+          sql`update ${table} as t set ${target} = ${column.storage === 'jsonb' ? sql`to_jsonb(v.value::text)` : sql`v.value`}
               from (values ${sql.join(updates, sql`, `)}) as v(${names}, value)
               where t.tenant_id = ${tenantId} and ${joins}`,
         );

@@ -7,6 +7,7 @@ import { replaceValues } from '../directory/people.service.js';
 import {
   CreatedTenant,
   CreateTenantBody,
+  DeletedTenant,
   ListQuery,
   RotatedKey,
   RotateKeyBody,
@@ -21,6 +22,7 @@ import {
 } from './platform.schemas.js';
 import { createTenant, getTenant, listSecurityEvents, listTenants, rotateApiKey, updateTenant } from './platform.service.js';
 import { page } from '../../shared/schemas.js';
+import { deleteTenant } from './tenant-deletion.js';
 
 const platform = [requires('platform.manage'), rateLimit('server')];
 const tags = ['Platform'];
@@ -63,6 +65,16 @@ const update = createRoute({
   middleware: platform,
   request: { params: TenantIdParam, ...jsonBody(UpdateTenantBody) },
   responses: { 200: json(Tenant), ...problemResponses },
+});
+
+const remove = createRoute({
+  method: 'delete',
+  path: '/v1/platform/tenants/{id}',
+  summary: 'Delete a tenant: its data keys are destroyed first (crypto-shredding), then its rows',
+  tags,
+  middleware: platform,
+  request: { params: TenantIdParam },
+  responses: { 200: json(DeletedTenant), ...problemResponses },
 });
 
 const rotateKey = createRoute({
@@ -131,6 +143,13 @@ export const platformRoutes = router()
     const tenant = await updateTenant(c.var.deps.database, id, c.req.valid('json'));
     c.var.deps.tenants.invalidate(id);
     return c.json(tenant, 200);
+  })
+  .openapi(remove, async (c) => {
+    const { id } = c.req.valid('param');
+    const deleted = await deleteTenant(c.var.deps.database, c.var.deps.dataKeys, id);
+    c.var.deps.tenants.invalidate(id);
+    c.var.deps.events.record({ type: 'tenant_deleted', tenantId: id, actor: 'platform', requestId: c.var.requestId, details: { ...deleted } });
+    return c.json(deleted, 200);
   })
   .openapi(rotateKey, async (c) => {
     const { id } = c.req.valid('param');

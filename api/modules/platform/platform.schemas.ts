@@ -56,6 +56,14 @@ export const RotatedKey = z
   .object({ apiKey: z.string(), previousKeysExpireAt: z.string().openapi({ format: 'date-time' }) })
   .openapi('RotatedApiKey');
 
+export const DeletedTenant = z
+  .object({
+    id: Uuid,
+    dataKeysDestroyed: z.number().int().openapi({ description: 'Data-key versions destroyed by this call (crypto-shredding)' }),
+    rowsDeleted: z.number().int(),
+  })
+  .openapi('DeletedTenant');
+
 export const ValuesBody = z.strictObject({ values: z.array(CompanyValueInput).max(50) }).openapi('CompanyValues');
 export const ValuesResult = z.object({ items: z.array(CompanyValue) });
 
