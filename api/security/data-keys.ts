@@ -41,8 +41,12 @@ interface TenantKeys {
   /** Unwrapped keys of every version not destroyed, by version. */
   versions: Map<number, { key: Buffer; wrapped: string }>;
   active: number | undefined;
-  /** Nonces reserved in the database for `active` and not used yet. */
-  budget: number;
+}
+
+/** Nonces reserved in the database for one key version and not used yet. */
+interface Budget {
+  version: number;
+  remaining: number;
 }
 
 export interface DataKeyOptions {
@@ -60,6 +64,12 @@ export interface DataKeyOptions {
 export class DataKeys {
   private readonly cache = new Map<string, TenantKeys>();
   private readonly loading = new Map<string, Promise<TenantKeys>>();
+  /**
+   * Kept apart from the key cache, which is replaced on every reload: a reservation that lands
+   * while the keys are being re-read must not be lost (every request would then reserve again).
+   */
+  private readonly budgets = new Map<string, Budget>();
+  private readonly reserving = new Map<string, Promise<void>>();
   readonly masters: MasterKeys;
   private readonly ttlMs: number;
   private readonly rotateAt: number;
@@ -90,7 +100,16 @@ export class DataKeys {
       });
     }
     if (entry.versions.size === 0) throw new TenantKeysDestroyed(tenantId);
-    if (write && entry.active !== undefined && entry.budget < Math.min(LOW_WATER, this.block)) await this.reserveInto(tenantId, entry, this.block);
+    if (write && entry.active !== undefined && this.remaining(tenantId, entry.active) < Math.min(LOW_WATER, this.block)) {
+      // One reservation at a time per tenant: concurrent writers wait for it instead of each
+      // taking a block of their own.
+      let pending = this.reserving.get(tenantId);
+      if (!pending) {
+        pending = this.reserveInto(tenantId, entry, this.block).finally(() => this.reserving.delete(tenantId));
+        this.reserving.set(tenantId, pending);
+      }
+      await pending;
+    }
   }
 
   /** The key of `version`, if this instance holds it (prepared, not destroyed). */
@@ -102,15 +121,19 @@ export class DataKeys {
   takeForSeal(tenantId: string): { version: number; key: Buffer } {
     const entry = this.cache.get(tenantId);
     const key = entry?.active !== undefined ? entry.versions.get(entry.active) : undefined;
-    if (!entry || !key || entry.budget <= 0) throw new Error(`No data key ready for sealing in tenant ${tenantId}`);
-    entry.budget -= 1;
+    const budget = this.budgets.get(tenantId);
+    if (!entry || !key || !budget || budget.version !== entry.active || budget.remaining <= 0) {
+      throw new Error(`No data key ready for sealing in tenant ${tenantId}`);
+    }
+    budget.remaining -= 1;
     return { version: entry.active!, key: key.key };
   }
 
   /** Reserves exactly `count` nonces (batch jobs), loading the keys first. */
   async reserve(tenantId: string, count: number): Promise<void> {
     const entry = await this.load(tenantId);
-    if (entry.budget < count) await this.reserveInto(tenantId, entry, count - entry.budget);
+    const remaining = entry.active === undefined ? 0 : this.remaining(tenantId, entry.active);
+    if (remaining < count) await this.reserveInto(tenantId, entry, count - remaining);
   }
 
   /** The version new values are sealed under (after `prepare`). */
@@ -166,8 +189,15 @@ export class DataKeys {
     return destroyed.length;
   }
 
+  /** Nonces this instance holds for `version` (a budget belongs to its version only). */
+  private remaining(tenantId: string, version: number): number {
+    const budget = this.budgets.get(tenantId);
+    return budget && budget.version === version ? budget.remaining : 0;
+  }
+
   evict(tenantId: string): void {
     this.cache.delete(tenantId);
+    this.budgets.delete(tenantId);
   }
 
   private load(tenantId: string): Promise<TenantKeys> {
@@ -206,8 +236,6 @@ export class DataKeys {
       loadedAt: Date.now(),
       versions,
       active,
-      // A budget belongs to its version: a new active version starts from nothing.
-      budget: previous && previous.active === active ? previous.budget : 0,
     };
     this.cache.set(tenantId, entry);
     return entry;
@@ -222,7 +250,9 @@ export class DataKeys {
       .where(and(eq(tenantDataKeys.tenantId, tenantId), eq(tenantDataKeys.version, version), eq(tenantDataKeys.state, 'active')))
       .returning({ uses: tenantDataKeys.uses });
     if (row && Number(row.uses) <= this.rotateAt) {
-      entry.budget += count;
+      const budget = this.budgets.get(tenantId);
+      if (budget && budget.version === version) budget.remaining += count;
+      else this.budgets.set(tenantId, { version, remaining: count });
       return;
     }
     // Retired meanwhile (a rotation elsewhere), or past the threshold: move to the next version.
