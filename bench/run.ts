@@ -12,6 +12,10 @@
  *
  * `--quick` is a smoke run (one small seed, 1 s runs, one counted run) that proves the harness
  * works; CI runs it and asserts nothing about speed.
+ *
+ * `--encryption` measures only what field encryption costs: praise write and feed read on the
+ * quick seed, Grove as deployed beside Grove with a pass-through cipher (servers/grove-plaintext.ts),
+ * interleaved; it writes bench/results/encryption.json and encryption.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -39,13 +43,15 @@ const terser: Terser = (terserModule as unknown as { default?: Terser }).default
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    encryption: { type: 'boolean', default: false },
     duration: { type: 'string' },
     runs: { type: 'string' },
     warmup: { type: 'string' },
     connections: { type: 'string', default: '50' },
   },
 });
-const quick = args.quick!;
+const encryptionOnly = args.encryption!;
+const quick = args.quick! || encryptionOnly;
 const duration = Number(args.duration ?? (quick ? 1 : 10));
 const runs = Number(args.runs ?? (quick ? 1 : 3));
 const warmup = Number(args.warmup ?? (quick ? 1 : 3));
@@ -61,7 +67,9 @@ interface Size {
   db: string;
   spec: SeedSpec;
 }
-const SIZES: Size[] = quick
+const SIZES: Size[] = encryptionOnly
+  ? [{ label: 'small', db: 'grove_bench_encryption', spec: { tenants: 2, people: 200, praise: 2_000, typeaheadPeople: 0 } }]
+  : quick
   ? [{ label: 'small', db: 'grove_bench_quick', spec: { tenants: 2, people: 200, praise: 2_000, typeaheadPeople: 2_000 } }]
   : [
       { label: 'small', db: 'grove_bench_small', spec: { tenants: 10, people: 1_000, praise: 10_000, typeaheadPeople: 0 } },
@@ -110,7 +118,8 @@ async function people(url: string, tenantId: string): Promise<Person[]> {
 async function cleanWrites(url: string) {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    const deleted = await sql`delete from app.praise where message = ${MESSAGE}`;
+    // Sealed, a written message no longer reads as MESSAGE: what was written after the seed goes.
+    const deleted = await sql`delete from app.praise where message = ${MESSAGE} or created_at > (select seeded_at from bench.seed)`;
     if (deleted.count > 0) await sql.unsafe('vacuum analyze app.praise, app.praise_recipients');
     return deleted.count;
   } finally {
@@ -167,7 +176,7 @@ async function startSize(size: Size): Promise<SizeContext> {
   };
   const [grove, baseline] = await Promise.all([
     startServer('bench/servers/grove.ts', env),
-    startServer('bench/servers/baseline.ts', {
+    startServer(encryptionOnly ? 'bench/servers/grove-plaintext.ts' : 'bench/servers/baseline.ts', {
       ...env,
       TENANT_ID: tenant.id,
       GIVER_ID: viewer!.id,
@@ -348,8 +357,8 @@ async function measure(group: Series[]) {
 const series: Series[] = [];
 for (const size of SIZES) {
   const ctx = await startSize(size);
-  const groups: Series[][] = [feed(ctx)];
-  if (size.label === 'small') groups.push(write(ctx), tokens(ctx));
+  const groups: Series[][] = encryptionOnly ? await encryptionGroups(ctx) : [feed(ctx)];
+  if (size.label === 'small' && !encryptionOnly) groups.push(write(ctx), tokens(ctx));
   if (ctx.seed.typeahead) groups.push(typeahead(ctx));
   try {
     for (const group of groups) {
@@ -360,6 +369,26 @@ for (const size of SIZES) {
   } finally {
     await stopSize(ctx);
   }
+}
+
+if (encryptionOnly) {
+  const { reportEncryption } = await import('./encryption-report.js');
+  process.exit(reportEncryption({ root, series, seed: Object.values(seeded)[0]!, connections, warmup, duration, runs, log }));
+}
+
+/**
+ * Grove as deployed (the "grove" series, tenant 0) beside Grove with a pass-through cipher (in
+ * the "baseline" slot, tenant 1 of the same seed, so neither reads what the other wrote).
+ */
+async function encryptionGroups(ctx: SizeContext): Promise<Series[][]> {
+  const other = ctx.seed.tenants[1]!;
+  const [viewer, recipient] = await people(ctx.seed.url, other.id);
+  const plain: SizeContext = { ...ctx, grove: ctx.baseline, viewer: viewer!, recipient: recipient!, seed: { ...ctx.seed, tenants: [other] } };
+  const pair = (encrypted: Series[], passThrough: Series[], scenario: string): Series[] => [
+    { ...encrypted[0]!, scenario },
+    { ...passThrough[0]!, scenario, server: 'baseline' },
+  ];
+  return [pair(feed(ctx), feed(plain), 'feed read (20 items): encrypted vs pass-through'), pair(write(ctx), write(plain), 'praise write: encrypted vs pass-through')];
 }
 
 // ---------------------------------------------------------------------------------------------
