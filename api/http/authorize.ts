@@ -45,16 +45,17 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
       const tenant = await c.var.deps.tenants.get(credential.tenantId);
       if (!tenant) throw new Problem('unauthorized', 'The credential\'s tenant no longer exists.');
       c.set('tenant', tenant);
-      // Keys too: sealing and opening inside the unit are then lookups in memory.
+      if (credential.kind === 'user') {
+        checkOrigin(c, credential, tenant);
+        checkResourceLock(c, credential, permission, options);
+      }
+      // Its data keys too (after the checks that refuse cheaply): sealing and opening inside
+      // the unit are then lookups in memory.
       await c.var.deps.cipher.prepare(credential.tenantId, { write: c.req.method !== 'GET' }).catch((error: unknown) => {
         if (error instanceof TenantKeysDestroyed) throw new Problem('unauthorized', 'The credential\'s tenant no longer exists.');
         throw error;
       });
       c.set('fields', tenantFields(c.var.deps.cipher, credential.tenantId, { requestId: c.var.requestId }));
-      if (credential.kind === 'user') {
-        checkOrigin(c, credential, tenant);
-        checkResourceLock(c, credential, permission, options);
-      }
     }
     try {
       if (credential.kind === 'platform' || options.transaction === false) {
