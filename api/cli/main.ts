@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../config.js';
+import { Problem } from '../http/problems.js';
 import { openDatabase } from '../db/client.js';
 import { KeyRing } from '../security/keyring.js';
 import { MasterKeys } from '../security/master-keys.js';
@@ -80,7 +81,8 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+    // Expected refusals (a bad variable, an unknown tenant) say what is wrong, without a stack.
+    process.stderr.write(`${error instanceof ConfigError || error instanceof Problem ? error.message : (error as Error).stack}\n`);
     process.exit(1);
   },
 );
