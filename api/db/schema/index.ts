@@ -7,3 +7,5 @@ export * from './idempotency.js';
 export * from './people.js';
 export * from './company-values.js';
 export * from './praise.js';
+export * from './audit-log.js';
+export * from './alert-settings.js';
