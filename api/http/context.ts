@@ -12,6 +12,7 @@ import type { Metrics } from './metrics.js';
 import type { RateLimits } from './rate-limit.js';
 import type { ViewerCache } from './viewer-cache.js';
 import type { Scope } from './permissions.js';
+import type { AuditNote } from './audit-trail.js';
 
 /** Everything a request may need, built once per app by `createGrove()`. */
 export interface GroveDeps {
@@ -59,6 +60,8 @@ export interface AppEnv {
     viewer: Viewer;
     /** The credential's tenant (tenant credentials only). */
     tenant: TenantInfo;
+    /** What a write's handler adds to its audit entry (target, details, a finer action). */
+    audit: AuditNote | undefined;
     /** Work to run once the unit of work has ended (security-event probes, alerts). */
     afterwards: Array<() => Promise<void>>;
   };

@@ -20,6 +20,7 @@ export const SCOPES = [
   'okrs:write',
   'reviews:read',
   'reviews:write',
+  'audit:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -58,6 +59,9 @@ export const PERMISSIONS = {
   /** Operations for the platform operator. */
   'platform.manage': { credentials: ['platform'] },
   'platform.security-events.read': { credentials: ['platform'] },
+  'platform.audit.read': { credentials: ['platform'] },
+  /** The tenant's audit trail: its API key, or an admin's token. */
+  'audit.read': { credentials: ['user', 'tenant_key'], anyScope: ['audit:read'] },
   /** Directory sync from the host backend. */
   'directory.write': { credentials: ['tenant_key'] },
   'tokens.mint': { credentials: ['tenant_key'] },
