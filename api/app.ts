@@ -4,6 +4,7 @@ import { notFound, onError } from './http/errors.js';
 import { bodyLimit, observe, requireJson, securityHeaders, widgetCors } from './http/middleware.js';
 import { requires } from './http/authorize.js';
 import { router } from './http/router.js';
+import { alertSettingsRoutes } from './modules/alerts/alert-settings.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { embedRoutes } from './modules/embed/embed.routes.js';
@@ -44,7 +45,8 @@ export function createApp(deps: GroveDeps) {
     .route('/', directoryRoutes)
     .route('/', embedRoutes)
     .route('/', praiseRoutes)
-    .route('/', auditRoutes);
+    .route('/', auditRoutes)
+    .route('/', alertSettingsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

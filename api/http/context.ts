@@ -6,11 +6,12 @@ import type { KeyRing } from '../security/keyring.js';
 import type { RevocationList } from '../security/revocations.js';
 import type { SecurityEvents } from '../security/security-events.js';
 import type { TokenService, WidgetClaims } from '../security/tokens.js';
-import type { AlertWebhook } from '../security/alerts.js';
+import type { AlertDispatcher } from '../security/alerts.js';
 import type { TenantInfo, TenantRegistry } from '../modules/platform/tenant-registry.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimits } from './rate-limit.js';
 import type { ViewerCache } from './viewer-cache.js';
+import type { AuthFailureCounter } from './auth-failures.js';
 import type { Scope } from './permissions.js';
 import type { AuditNote } from './audit-trail.js';
 
@@ -24,7 +25,8 @@ export interface GroveDeps {
   revocations: RevocationList;
   tokens: TokenService;
   events: SecurityEvents;
-  webhook: AlertWebhook;
+  alerts: AlertDispatcher;
+  authFailures: AuthFailureCounter;
   tenants: TenantRegistry;
   rateLimits: RateLimits;
   viewers: ViewerCache;
