@@ -4,7 +4,7 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import type { GroveDeps } from './http/context.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
 import { sweepIdempotencyKeys } from './http/idempotency.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limit.js';
 import { ViewerCache } from './http/viewer-cache.js';
@@ -49,13 +49,14 @@ export interface Grove {
  * The alert dispatcher from the config: the operator's webhook and e-mail, each tenant's own
  * targets, digests and per-destination limits. The CLI builds one too, for the events it raises.
  */
-export function createAlerts(config: Config, database: DatabaseHandle, log: Logger, options: Pick<GroveOptions, 'alerts' | 'webhook'> = {}): AlertDispatcher {
+export function createAlerts(config: Config, database: DatabaseHandle, log: Logger, metrics: Metrics, options: Pick<GroveOptions, 'alerts' | 'webhook'> = {}): AlertDispatcher {
   const { targetsTtlMs, ...throttle } = options.alerts ?? {};
   const alerts = new AlertDispatcher({
     webhookUrl: config.alertWebhookUrl,
     webhookSecret: config.alertWebhookSecret,
     email: config.smtpUrl ? { transport: createTransport(config.smtpUrl), from: config.alertEmailFrom, to: config.alertEmailTo } : undefined,
     log,
+    metrics,
     delivery: options.webhook,
     throttle: { windowMs: config.alertDigestSeconds * 1000, burst: config.alertMaxPerMinute, perMinute: config.alertMaxPerMinute, ...throttle },
     ...(targetsTtlMs !== undefined ? { targetsTtlMs } : {}),
@@ -82,7 +83,7 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
   await keys.init();
   const revocations = new RevocationList(database.db, options.revocationPollMs);
   await revocations.start();
-  const alerts = createAlerts(config, database, log, options);
+  const alerts = createAlerts(config, database, log, metrics, options);
   const events = new SecurityEvents(database.db, alerts, log, metrics);
   const deps: GroveDeps = {
     config,

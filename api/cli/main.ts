@@ -45,8 +45,9 @@ async function main(argv: string[]): Promise<number> {
         // Like the HTTP route: the platform trail, and a signing_key_rotated alert.
         await recordPlatformAudit(database.db, { actor: 'cli', action: 'signing_key.rotate', targetType: 'signing_key', targetId: kid, details: { retired } });
         const log = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn' });
-        const alerts = createAlerts(config, database, log);
-        const events = new SecurityEvents(database.db, alerts, log, createMetrics());
+        const metrics = createMetrics();
+        const alerts = createAlerts(config, database, log, metrics);
+        const events = new SecurityEvents(database.db, alerts, log, metrics);
         events.record({ type: 'signing_key_rotated', actor: 'cli', details: { kid, retired } });
         await events.drain();
         await alerts.close();

@@ -21,10 +21,10 @@ export function webhookBody(message: AlertMessage): string {
  * POSTs a message signed like Stripe's: `Grove-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
  * "<t>.<body>">`, retried with exponential backoff, each attempt signed afresh.
  */
-export async function deliverWebhook(url: string, secret: string, message: AlertMessage, log: Logger, options: DeliveryOptions = {}): Promise<void> {
+export async function deliverWebhook(url: string, secret: string, message: AlertMessage, log: Logger, options: DeliveryOptions = {}): Promise<boolean> {
   const body = webhookBody(message);
   const eventId = message.event.id;
-  await withRetries(log, { eventId, channel: 'webhook' }, options, async () => {
+  return withRetries(log, { eventId, channel: 'webhook' }, options, async () => {
     const t = Math.floor(Date.now() / 1000);
     const response = await fetch(url, {
       method: 'POST',
@@ -55,7 +55,7 @@ export async function deliverEmail(
   message: AlertMessage,
   log: Logger,
   options: DeliveryOptions = {},
-): Promise<void> {
+): Promise<boolean> {
   const { event, count } = message;
   const subject = `[Grove] ${event.type}${count > 1 ? ` (${count} events)` : ''}${event.tenantId ? ` (tenant ${String(event.tenantId)})` : ''}`;
   const text = [
@@ -68,22 +68,24 @@ export async function deliverEmail(
     count > 1 ? `Event ids (first ${message.eventIds.length}): ${message.eventIds.join(', ')}` : `Event id: ${event.id}`,
     'Every event is kept in Grove\'s security events (GET /v1/platform/security-events).',
   ].join('\n');
-  await withRetries(log, { eventId: event.id, channel: 'email' }, options, () =>
+  return withRetries(log, { eventId: event.id, channel: 'email' }, options, () =>
     transport.sendMail({ from, to, subject, text, headers: { 'Grove-Event-Id': event.id, 'Grove-Event-Count': String(count) } }),
   );
 }
 
-async function withRetries(log: Logger, context: Record<string, string>, options: DeliveryOptions, attempt: () => Promise<unknown>) {
+/** True once an attempt succeeds; false (logged at error) when every attempt failed. */
+async function withRetries(log: Logger, context: Record<string, string>, options: DeliveryOptions, attempt: () => Promise<unknown>): Promise<boolean> {
   const attempts = options.attempts ?? 5;
   const base = options.baseDelayMs ?? 500;
   for (let n = 1; n <= attempts; n++) {
     try {
       await attempt();
-      return;
+      return true;
     } catch (error) {
       log.warn({ ...context, attempt: n, err: (error as Error).message }, 'alert delivery failed');
     }
     if (n < attempts) await new Promise((r) => setTimeout(r, base * 2 ** (n - 1)).unref());
   }
   log.error(context, 'alert delivery gave up');
+  return false;
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Transporter } from 'nodemailer';
+import type { Metrics } from '../http/metrics.js';
 import { deliverEmail, deliverWebhook, type DeliveryOptions } from './alert-channels.js';
 import { AlertThrottle, DEFAULT_THROTTLE, type AlertMessage, type ThrottleOptions } from './alert-throttle.js';
 
@@ -27,6 +28,8 @@ export interface AlertOptions {
   /** SMTP (GROVE_SMTP_URL): the transport, the sender, the operator's recipients. */
   email?: { transport: Transporter; from: string; to: string[] } | undefined;
   log: Logger;
+  /** Counts messages by channel and outcome (`grove_alert_messages_total`). */
+  metrics?: Metrics;
   delivery?: DeliveryOptions;
   throttle?: Partial<ThrottleOptions>;
   /** How long a tenant's targets are cached (other instances see a change after this). */
@@ -35,8 +38,9 @@ export interface AlertOptions {
 
 /**
  * Sends security events to people: the platform operator's webhook and e-mail, and each tenant's
- * own webhook and e-mail recipients. A tenant is told only about events that concern it (its own
- * credential acted, or its data was the target: then without the other tenant's identity).
+ * own webhook and e-mail recipients. A tenant is told only about events that concern it: its own
+ * credential's, or an attempt on its data (then without the other tenant's identity; and the
+ * acting tenant is not told, see `tenantToTell`).
  * Everything happens off the request path and never throws into it; an `AlertThrottle` turns
  * bursts into digests and caps what each destination receives.
  */
@@ -64,14 +68,13 @@ export class AlertDispatcher {
     const { webhookUrl, webhookSecret, email, log, delivery } = this.options;
     const group = `${event.tenantId ?? '-'}|${event.targetTenantId ?? '-'}|${event.type}`;
     if (webhookUrl) {
-      this.throttle.offer('platform:webhook', (m) => this.track(deliverWebhook(webhookUrl, webhookSecret, m, log, delivery)), group, event);
+      this.throttle.offer('platform:webhook', (m) => this.deliver('webhook', deliverWebhook(webhookUrl, webhookSecret, m, log, delivery)), group, event);
     }
     if (email && email.to.length > 0) {
-      this.throttle.offer('platform:email', (m) => this.track(deliverEmail(email.transport, email.from, email.to, m, log, delivery)), group, event);
+      this.throttle.offer('platform:email', (m) => this.deliver('email', deliverEmail(email.transport, email.from, email.to, m, log, delivery)), group, event);
     }
-    for (const tenantId of new Set([event.tenantId, event.targetTenantId])) {
-      if (tenantId) this.track(this.sendToTenant(tenantId, event, group));
-    }
+    const tenantId = tenantToTell(event);
+    if (tenantId) this.track(this.sendToTenant(tenantId, event, group));
   }
 
   /** Resolves when every delivery started so far has ended (tests; digests still waiting are not). */
@@ -93,11 +96,11 @@ export class AlertDispatcher {
     const view = viewFor(tenantId, event);
     const { webhook } = targets;
     if (webhook) {
-      this.throttle.offer(`tenant:${tenantId}:webhook`, (m) => this.track(deliverWebhook(webhook.url, webhook.secret, m, log, delivery)), group, view);
+      this.throttle.offer(`tenant:${tenantId}:webhook`, (m) => this.deliver('webhook', deliverWebhook(webhook.url, webhook.secret, m, log, delivery)), group, view);
     }
     if (email && targets.emails.length > 0) {
       const to = targets.emails;
-      this.throttle.offer(`tenant:${tenantId}:email`, (m) => this.track(deliverEmail(email.transport, email.from, to, m, log, delivery)), group, view);
+      this.throttle.offer(`tenant:${tenantId}:email`, (m) => this.deliver('email', deliverEmail(email.transport, email.from, to, m, log, delivery)), group, view);
     }
   }
 
@@ -114,12 +117,26 @@ export class AlertDispatcher {
     return targets;
   }
 
+  private deliver(channel: 'webhook' | 'email', delivery: Promise<boolean>): void {
+    this.track(delivery.then((ok) => this.options.metrics?.alertMessages.inc({ channel, outcome: ok ? 'delivered' : 'failed' })));
+  }
+
   private track(work: Promise<unknown>): void {
     const tracked = work
       .catch((error: unknown) => this.options.log.error({ err: (error as Error).message }, 'alert delivery crashed'))
       .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
+}
+
+/**
+ * Which tenant hears of an event. An attempt by one tenant's credential on another tenant's data
+ * goes to the target only: telling the acting tenant would tell whoever holds its credential that
+ * the id exists elsewhere, which the identical 404 is there to hide.
+ */
+export function tenantToTell(event: AlertPayload): string | null | undefined {
+  if (event.targetTenantId && event.targetTenantId !== event.tenantId) return event.targetTenantId;
+  return event.tenantId;
 }
 
 /**

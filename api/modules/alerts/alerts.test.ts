@@ -169,7 +169,7 @@ describe('delivery', () => {
     expect(mailed('security@b.alerts.test', eventId)).toEqual([]);
   });
 
-  it('the attacked tenant learns of an attempt on its data, without who made it', async () => {
+  it('the attacked tenant learns of an attempt on its data, without who made it; the acting tenant learns nothing', async () => {
     const id = randomUUID();
     const eventId = t.grove.deps.events.record({
       type: 'tenant_violation_attempt',
@@ -186,6 +186,11 @@ describe('delivery', () => {
     expect(seen.raw).not.toContain(A.tenant.id);
     expect(seen.raw).not.toContain(A.ids.ann!);
     expect(seen.raw).not.toContain('req-cross-tenant');
+    // The acting tenant is not told: it would learn that the id exists in another tenant.
+    await t.grove.drain();
+    expect(hooked('/tenant-a', eventId)).toEqual([]);
+    expect(mailed('security@a.alerts.test', eventId)).toEqual([]);
+    expect(hooked('/platform', eventId)).toHaveLength(1);
   });
 
   it('1,000 events in a burst become a handful of deliveries per listener that state the total, and all 1,000 are kept', async () => {
@@ -216,7 +221,10 @@ describe('delivery', () => {
     await t.grove.drain();
     const [stored] = await rows<{ n: number }>(t.grove.deps.database.db, sql`select count(*)::int as n from platform.security_events where type = 'decryption_failed' and tenant_id = ${B.tenant.id}`);
     expect(stored!.n).toBe(1000);
-    expect(counted((await t.request('GET', '/metrics')).body as string) - counted(before.body as string)).toBe(1000);
+    const after = (await t.request('GET', '/metrics')).body as string;
+    expect(counted(after) - counted(before.body as string)).toBe(1000);
+    expect(after).toMatch(/grove_alert_messages_total\{channel="webhook",outcome="delivered"\} \d+/);
+    expect(after).not.toMatch(/outcome="failed"/);
     // Tenant A heard nothing of B's burst.
     expect(webhooks.at('/tenant-a').filter((d) => ids.has(d.body.id as string))).toEqual([]);
   });
