@@ -18,7 +18,7 @@ const read = createRoute({
   path: '/v1/alert-settings',
   summary: 'Where the tenant\'s security alerts go (tenant API key, or a token with alerts:manage)',
   tags,
-  middleware: [requires('alerts.manage')] as const,
+  middleware: [requires('alerts.manage'), rateLimit('server')] as const,
   responses: { 200: json(AlertSettings), ...problemResponses },
 });
 
@@ -27,7 +27,7 @@ const replace = createRoute({
   path: '/v1/alert-settings',
   summary: 'Set the tenant\'s alert webhook and e-mail recipients; a new webhook secret is shown once',
   tags,
-  middleware: [requires('alerts.manage')] as const,
+  middleware: [requires('alerts.manage'), rateLimit('server')] as const,
   request: jsonBody(AlertSettingsBody),
   responses: { 200: json(AlertSettings), ...problemResponses },
 });

@@ -11,7 +11,7 @@ const tenantTrail = createRoute({
   path: '/v1/audit-log',
   summary: 'The tenant\'s audit trail, newest first (tenant API key, or a token with audit:read)',
   tags: ['Audit'],
-  middleware: [requires('audit.read')] as const,
+  middleware: [requires('audit.read'), rateLimit('server')] as const,
   request: { query: AuditQuery },
   responses: { 200: json(page(AuditEntry, 'AuditPage')), ...problemResponses },
 });
