@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { PLATFORM_KEY, testGrove, type TestGrove } from '../../../test/support/grove.js';
-import { purgeTenantAuditLog } from './audit.service.js';
+import { purgeTenantAuditLog, tenantAuditStatement } from './audit.service.js';
 
 /**
  * Both trails are append-only below the API: grove_app can neither UPDATE, DELETE nor TRUNCATE
@@ -42,6 +42,26 @@ const ownerCount = async (tenantId: string) =>
       sql`select count(*)::int as n from app.audit_log where tenant_id = ${tenantId}`,
     )
   )[0]!.n;
+
+describe('one transaction', () => {
+  it('the entry and its change commit together: an entry that fails takes the change with it', async () => {
+    const valueCount = async () =>
+      (await rows<{ n: number }>(t.grove.deps.database.db, sql`select count(*)::int as n from app.company_values where tenant_id = ${A.tenant.id} and key = 'atomic'`))[0]!.n;
+    const entries = await ownerCount(A.tenant.id);
+    const entry = { tenantId: A.tenant.id, actorKind: 'user' as const, credential: 'jti:test', requestId: 'req-atomic', action: 'values.add' };
+    const change = (tx: Parameters<Parameters<typeof t.grove.deps.database.withTenant>[1]>[0]) =>
+      tx.execute(sql`insert into app.company_values (tenant_id, key, label) values (${A.tenant.id}, 'atomic', 'Atomic')`);
+    // An entry the database refuses (not a uuid): the COMMIT that followed it finds the transaction aborted.
+    const failed = await refusal(t.grove.deps.database.withTenant(A.tenant.id, change, { lastStatement: () => tenantAuditStatement({ ...entry, actorId: 'not-a-uuid' }) }));
+    expect(failed).toMatch(/uuid/);
+    expect(await valueCount()).toBe(0);
+    expect(await ownerCount(A.tenant.id)).toBe(entries);
+    // The same with a valid entry: both are there.
+    await t.grove.deps.database.withTenant(A.tenant.id, change, { lastStatement: () => tenantAuditStatement({ ...entry, actorId: A.ids.ann! }) });
+    expect(await valueCount()).toBe(1);
+    expect(await ownerCount(A.tenant.id)).toBe(entries + 1);
+  });
+});
 
 describe('append-only', () => {
   const asApp = (statement: ReturnType<typeof sql>) =>
