@@ -239,6 +239,17 @@ describe('platform trail', () => {
     expect((reply.body.items as Array<Record<string, any>>).find((e) => e.action === 'values.replace')!.details).toEqual({ keys: ['care'] });
   });
 
+  it('an Idempotency-Key replay of a platform write records nothing more', async () => {
+    const headers = { 'idempotency-key': 'audit-platform-replay-1' };
+    const body = { name: 'Replayed Co', origins: [] };
+    const first = await t.request('POST', '/v1/platform/tenants', { auth: PLATFORM_KEY, body, headers });
+    const again = await t.request('POST', '/v1/platform/tenants', { auth: PLATFORM_KEY, body, headers });
+    expect(first.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const reply = await t.request('GET', `/v1/platform/audit-log?tenantId=${first.body.id}`, { auth: PLATFORM_KEY });
+    expect(reply.body.items.map((e: { action: string }) => e.action)).toEqual(['tenant.create']);
+  });
+
   it('records the CLI\'s signing key rotation as actor cli (PostgreSQL: the CLI is another process)', async (context) => {
     if (!t.db.url) return context.skip();
     const { stdout } = await promisify(execFile)('npx', ['tsx', 'api/cli/main.ts', 'keys', 'rotate'], {
