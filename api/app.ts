@@ -4,6 +4,8 @@ import { notFound, onError } from './http/errors.js';
 import { bodyLimit, observe, requireJson, securityHeaders, widgetCors } from './http/middleware.js';
 import { requires } from './http/authorize.js';
 import { router } from './http/router.js';
+import { alertSettingsRoutes } from './modules/alerts/alert-settings.routes.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { embedRoutes } from './modules/embed/embed.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
@@ -42,7 +44,9 @@ export function createApp(deps: GroveDeps) {
     .route('/', platformRoutes)
     .route('/', directoryRoutes)
     .route('/', embedRoutes)
-    .route('/', praiseRoutes);
+    .route('/', praiseRoutes)
+    .route('/', auditRoutes)
+    .route('/', alertSettingsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -20,6 +20,24 @@ describe('configuration', () => {
     expect(loadConfig({ GROVE_DATA_DIR: dataDir }).platformKey).toBe(config.platformKey);
   });
 
+  it('reads the alert e-mail and throttling settings, and refuses bad ones by name', () => {
+    const config = loadConfig({
+      GROVE_DATA_DIR: dir(),
+      GROVE_SMTP_URL: 'smtps://grove:pw@smtp.example.com:465',
+      GROVE_ALERT_EMAIL_TO: 'ops@example.com, security@example.com',
+      GROVE_ALERT_DIGEST_SECONDS: '30',
+    });
+    expect(config.smtpUrl).toBe('smtps://grove:pw@smtp.example.com:465');
+    expect(config.alertEmailTo).toEqual(['ops@example.com', 'security@example.com']);
+    expect(config.alertEmailFrom).toBe('Grove alerts <grove@localhost>');
+    expect(config.alertDigestSeconds).toBe(30);
+    expect(config.alertMaxPerMinute).toBe(10);
+    expect(config.authFailureThreshold).toBe(20);
+    expect(() => loadConfig({ GROVE_DATA_DIR: dir(), GROVE_SMTP_URL: 'http://smtp.example.com' })).toThrow(/GROVE_SMTP_URL/);
+    expect(() => loadConfig({ GROVE_DATA_DIR: dir(), GROVE_ALERT_EMAIL_TO: 'ops@example.com, nobody' })).toThrow(/GROVE_ALERT_EMAIL_TO/);
+    expect(() => loadConfig({ GROVE_DATA_DIR: dir(), GROVE_ALERT_MAX_PER_MINUTE: '0' })).toThrow(/GROVE_ALERT_MAX_PER_MINUTE/);
+  });
+
   it('names the bad variable', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);

@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
+/** An e-mail address, plainly: something@host.tld without spaces, brackets or separators. */
+export const EMAIL = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+\.[^\s@<>(),;:"]+$/;
+
 /**
  * The environment, parsed once. Every other module receives a `Config`; nothing else reads
  * `process.env`, so a bad variable fails the start with its name instead of failing a request.
@@ -36,6 +39,23 @@ const EnvSchema = z.object({
     .optional(),
   GROVE_ALERT_WEBHOOK_URL: z.url().optional(),
   GROVE_ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  /** SMTP for alert e-mail: smtp://user:pass@host:587 (STARTTLS) or smtps://…:465. */
+  GROVE_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  GROVE_ALERT_EMAIL_FROM: z.string().min(3).max(320).optional(),
+  /** The platform operator's alert recipients, comma-separated. */
+  GROVE_ALERT_EMAIL_TO: z
+    .string()
+    .refine((v) => v.split(',').every((a) => EMAIL.test(a.trim())), 'must be comma-separated e-mail addresses')
+    .optional(),
+  /** Events of one type for one tenant within this many seconds make one digest message. */
+  GROVE_ALERT_DIGEST_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Messages per minute each alert destination receives at most (also its burst). */
+  GROVE_ALERT_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** 401s from one IP or for one credential within a minute that raise `authentication_failures`. */
+  GROVE_AUTH_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1_000_000).default(20),
   GROVE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
 });
 
@@ -55,6 +75,13 @@ export interface Config {
   previousMasterKeys: Buffer[];
   alertWebhookUrl: string | undefined;
   alertWebhookSecret: string;
+  /** Set with GROVE_SMTP_URL: alert e-mail goes out through it. Never logged (it may hold a password). */
+  smtpUrl: string | undefined;
+  alertEmailFrom: string;
+  alertEmailTo: string[];
+  alertDigestSeconds: number;
+  alertMaxPerMinute: number;
+  authFailureThreshold: number;
   logLevel: string;
   /** Messages for the operator about generated secrets; printed by the server at start. */
   notices: string[];
@@ -116,6 +143,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Operators who set a webhook but no secret can still verify: the secret is derived from
     // the platform key they already hold (see docs/api.md, "Security alerts").
     alertWebhookSecret: e.GROVE_ALERT_WEBHOOK_SECRET ?? `derived:${platformKey}`,
+    smtpUrl: e.GROVE_SMTP_URL,
+    alertEmailFrom: e.GROVE_ALERT_EMAIL_FROM ?? `Grove alerts <grove@${new URL(e.GROVE_PUBLIC_URL ?? 'http://localhost').hostname}>`,
+    alertEmailTo: e.GROVE_ALERT_EMAIL_TO ? e.GROVE_ALERT_EMAIL_TO.split(',').map((a) => a.trim()) : [],
+    alertDigestSeconds: e.GROVE_ALERT_DIGEST_SECONDS,
+    alertMaxPerMinute: e.GROVE_ALERT_MAX_PER_MINUTE,
+    authFailureThreshold: e.GROVE_AUTH_FAILURE_THRESHOLD,
     logLevel: e.GROVE_LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
     notices,
   };

@@ -4,12 +4,16 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/client.js';
 import type { GroveDeps } from './http/context.js';
-import { createMetrics } from './http/metrics.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
 import { sweepIdempotencyKeys } from './http/idempotency.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limit.js';
 import { ViewerCache } from './http/viewer-cache.js';
 import { TenantRegistry } from './modules/platform/tenant-registry.js';
-import { AlertWebhook } from './security/alerts.js';
+import { createTransport } from 'nodemailer';
+import { AuthFailureCounter, DEFAULT_AUTH_FAILURES, type AuthFailureOptions } from './http/auth-failures.js';
+import { tenantTargetsReader } from './modules/alerts/alert-settings.service.js';
+import { AlertDispatcher } from './security/alerts.js';
+import type { ThrottleOptions } from './security/alert-throttle.js';
 import { KeyRing } from './security/keyring.js';
 import { DataKeys, type DataKeyOptions } from './security/data-keys.js';
 import { AesFieldCipher, type FieldCipher } from './security/field-cipher.js';
@@ -29,6 +33,7 @@ export interface GroveOptions {
   bundlePath?: string;
   /** How often revocations from other instances are read (ms). */
   revocationPollMs?: number;
+  /** Alert delivery retries (webhooks and e-mail). */
   webhook?: { attempts?: number; baseDelayMs?: number };
   /** Data-key cache lifetime and rotation threshold (tests). */
   dataKeys?: DataKeyOptions;
@@ -37,14 +42,45 @@ export interface GroveOptions {
    * against a pass-through; deliberately not reachable from the environment or config.
    */
   fieldCipher?: (real: AesFieldCipher) => FieldCipher;
+  /** Digest window and per-destination limits; default from the config (GROVE_ALERT_*). */
+  alerts?: Partial<ThrottleOptions> & { targetsTtlMs?: number };
+  /** Repeated authentication failures; default from the config (GROVE_AUTH_FAILURE_THRESHOLD). */
+  authFailures?: Partial<AuthFailureOptions>;
 }
 
 export interface Grove {
   app: ReturnType<typeof createApp>;
   deps: GroveDeps;
-  /** Waits for background work (security events, webhook deliveries) to finish. */
+  /** Waits for background work (security events, alert deliveries) to finish; digests still waiting for their window are not forced out. */
   drain(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The alert dispatcher from the config: the operator's webhook and e-mail, each tenant's own
+ * targets, digests and per-destination limits. The CLI builds one too, for the events it raises.
+ */
+export function createAlerts(
+  config: Config,
+  database: DatabaseHandle,
+  log: Logger,
+  metrics: Metrics,
+  options: Pick<GroveOptions, 'alerts' | 'webhook'> & { cipher?: () => FieldCipher } = {},
+): AlertDispatcher {
+  const { targetsTtlMs, ...throttle } = options.alerts ?? {};
+  const alerts = new AlertDispatcher({
+    webhookUrl: config.alertWebhookUrl,
+    webhookSecret: config.alertWebhookSecret,
+    email: config.smtpUrl ? { transport: createTransport(config.smtpUrl), from: config.alertEmailFrom, to: config.alertEmailTo } : undefined,
+    log,
+    metrics,
+    delivery: options.webhook,
+    throttle: { windowMs: config.alertDigestSeconds * 1000, burst: config.alertMaxPerMinute, perMinute: config.alertMaxPerMinute, ...throttle },
+    ...(targetsTtlMs !== undefined ? { targetsTtlMs } : {}),
+  });
+  // Tenant webhook secrets are sealed under the tenant's data key: without a cipher, only the operator's targets.
+  if (options.cipher) alerts.readTenantTargetsWith(tenantTargetsReader(database, options.cipher));
+  return alerts;
 }
 
 /** Opens (and migrates) the database, loads keys and revocations, and builds the app. */
@@ -66,8 +102,10 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
   await keys.init();
   const revocations = new RevocationList(database.db, options.revocationPollMs);
   await revocations.start();
-  const webhook = new AlertWebhook(config.alertWebhookUrl, config.alertWebhookSecret, log, options.webhook);
-  const events = new SecurityEvents(database.db, webhook, log, metrics);
+  // The cipher records decryption failures as events, and events reach tenants through alerts whose
+  // webhook secrets the cipher opens: hence the getter, resolved once deps exist.
+  const alerts = createAlerts(config, database, log, metrics, { ...options, cipher: () => deps.cipher });
+  const events = new SecurityEvents(database.db, alerts, log, metrics);
   const dataKeys = new DataKeys(database.db, masters, options.dataKeys);
   const realCipher = new AesFieldCipher(dataKeys, events);
   // The data migration after the SQL ones: rows written before encryption get sealed.
@@ -86,7 +124,8 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
     revocations,
     tokens: new TokenService(keys, revocations, config.publicUrl),
     events,
-    webhook,
+    alerts,
+    authFailures: new AuthFailureCounter({ ...DEFAULT_AUTH_FAILURES, threshold: config.authFailureThreshold, ...options.authFailures }),
     tenants: new TenantRegistry(database.db),
     rateLimits: options.rateLimits ?? memoryRateLimits(),
     viewers: new ViewerCache(),
@@ -98,7 +137,7 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
   sweeper.unref();
   const drain = async () => {
     await events.drain();
-    await webhook.drain();
+    await alerts.drain();
   };
   return {
     app: createApp(deps),
@@ -108,7 +147,8 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
       clearInterval(sweeper);
       revocations.stop();
       keys.stop();
-      await drain();
+      await events.drain();
+      await alerts.close();
       if (!options.database) await database.close();
     },
   };

@@ -1,9 +1,10 @@
 import pino from 'pino';
 import type { Config } from '../config.js';
 import type { DatabaseHandle } from '../db/client.js';
+import { createAlerts } from '../grove.js';
 import { createMetrics } from '../http/metrics.js';
+import { recordPlatformAudit } from '../modules/audit/audit.service.js';
 import { deleteTenant } from '../modules/platform/tenant-deletion.js';
-import { AlertWebhook } from '../security/alerts.js';
 import { DataKeys } from '../security/data-keys.js';
 import { AesFieldCipher } from '../security/field-cipher.js';
 import { rotateMasterKey, rotateTenantKey, sealPlaintextRows } from '../security/key-operations.js';
@@ -12,20 +13,22 @@ import { SecurityEvents } from '../security/security-events.js';
 
 /**
  * What the key and tenant commands share: the field cipher over the configured master keys,
- * and security events recorded (and sent to the alert webhook) as the API would.
+ * and security events recorded (and sent to the operator's and the tenant's alert targets) as
+ * the API would.
  */
 function operations(config: Config, database: DatabaseHandle) {
   const log = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn', base: { service: 'grove-cli' } });
-  const webhook = new AlertWebhook(config.alertWebhookUrl, config.alertWebhookSecret, log);
-  const events = new SecurityEvents(database.db, webhook, log, createMetrics());
+  const metrics = createMetrics();
+  const alerts = createAlerts(config, database, log, metrics, { cipher: () => cipher });
+  const events = new SecurityEvents(database.db, alerts, log, metrics);
   const masters = new MasterKeys(config.masterKey, config.previousMasterKeys);
-  const cipher = new AesFieldCipher(new DataKeys(database.db, masters), events);
+  const cipher: AesFieldCipher = new AesFieldCipher(new DataKeys(database.db, masters), events);
   return {
     cipher,
     events,
     async drain() {
       await events.drain();
-      await webhook.drain();
+      await alerts.close();
     },
   };
 }
@@ -47,6 +50,7 @@ export async function rotateMaster(config: Config, database: DatabaseHandle): Pr
   const ops = operations(config, database);
   const result = await rotateMasterKey(database, ops.cipher);
   ops.events.record({ type: 'master_key_rotated', actor: 'cli', details: { ...result } });
+  await recordPlatformAudit(database.db, { actor: 'cli', action: 'master_key.rotate', targetType: 'master_key', targetId: result.masterKeyId, details: { ...result } });
   await ops.drain();
   out(`re-wrapped ${result.dataKeys} tenant data keys and ${result.signingKeys} signing keys under master ${result.masterKeyId}`);
   if (result.remaining > 0) {
@@ -65,6 +69,7 @@ export async function rotateTenant(config: Config, database: DatabaseHandle, ten
     onBatch: (p) => out(`batch ${p.table}.${p.column}: ${p.resealed} re-sealed, ${p.failed} unreadable, up to ${p.lastKey.join('/')}`),
   });
   ops.events.record({ type: 'data_key_rotated', tenantId, actor: 'cli', details: { ...result } });
+  await recordPlatformAudit(database.db, { actor: 'cli', action: 'data_key.rotate', tenantId, targetType: 'tenant', targetId: tenantId, details: { version: result.version, resealed: result.resealed, failed: result.failed } });
   await ops.drain();
   out(
     `${result.resumed ? 'resumed and finished' : 'finished'}: tenant ${tenantId} now seals under version ${result.version}; ` +
@@ -78,6 +83,7 @@ export async function deleteTenantCommand(config: Config, database: DatabaseHand
   const ops = operations(config, database);
   const deleted = await deleteTenant(database, ops.cipher.keys, tenantId);
   ops.events.record({ type: 'tenant_deleted', tenantId, actor: 'cli', details: { ...deleted } });
+  await recordPlatformAudit(database.db, { actor: 'cli', action: 'tenant.delete', tenantId, targetType: 'tenant', targetId: tenantId, details: { ...deleted } });
   await ops.drain();
   out(`deleted tenant ${tenantId}: ${deleted.dataKeysDestroyed} data keys destroyed, ${deleted.rowsDeleted} rows deleted`);
   return 0;

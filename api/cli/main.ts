@@ -1,9 +1,14 @@
 import { ConfigError, loadConfig } from '../config.js';
 import { Problem } from '../http/problems.js';
 import { openDatabase } from '../db/client.js';
+import pino from 'pino';
+import { createAlerts } from '../grove.js';
+import { createMetrics } from '../http/metrics.js';
+import { recordPlatformAudit } from '../modules/audit/audit.service.js';
 import { KeyRing } from '../security/keyring.js';
 import { MasterKeys } from '../security/master-keys.js';
 import { deleteTenantCommand, migrateAll, rotateMaster, rotateTenant } from './key-commands.js';
+import { SecurityEvents } from '../security/security-events.js';
 import { CLOCK_LEEWAY_SECONDS, MAX_TTL_SECONDS } from '../security/tokens.js';
 import { startServer, stopOnSignals } from '../server.js';
 
@@ -61,6 +66,15 @@ async function main(argv: string[]): Promise<number> {
       if (sub === 'rotate') {
         await keys.reload();
         const { kid, retired } = await keys.rotate();
+        // Like the HTTP route: the platform trail, and a signing_key_rotated alert.
+        await recordPlatformAudit(database.db, { actor: 'cli', action: 'signing_key.rotate', targetType: 'signing_key', targetId: kid, details: { retired } });
+        const log = pino({ level: config.logLevel === 'silent' ? 'silent' : 'warn' });
+        const metrics = createMetrics();
+        const alerts = createAlerts(config, database, log, metrics);
+        const events = new SecurityEvents(database.db, alerts, log, metrics);
+        events.record({ type: 'signing_key_rotated', actor: 'cli', details: { kid, retired } });
+        await events.drain();
+        await alerts.close();
         process.stdout.write(`signing with ${kid}; retired ${retired.join(', ') || 'none'} (still verifying for ${MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS} s)\n`);
         process.stdout.write('running instances start signing with it within 10 s (they re-read keys every 10 s)\n');
       } else {

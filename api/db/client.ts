@@ -47,6 +47,12 @@ export interface UnitOptions {
    * on PostgreSQL its COMMIT is not waited for, there being nothing to make durable.
    */
   readOnly?: boolean;
+  /**
+   * The unit's last statement, decided once `fn` has succeeded (a request's audit entry). On
+   * PostgreSQL it leaves in the same write as the COMMIT, so it costs no round trip of its own;
+   * if it fails, the COMMIT finds the transaction aborted and nothing of the unit is kept.
+   */
+  lastStatement?: () => SQL | undefined;
 }
 
 export interface OpenOptions {
@@ -97,7 +103,8 @@ function preparing(sql: postgres.Sql): postgres.Sql {
  */
 const dialect = new PgDialect({ casing: 'snake_case' });
 
-async function unitOfWork<T>(pool: postgres.Sql, settings: SQL, fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
+async function unitOfWork<T>(pool: postgres.Sql, settings: SQL, fn: (tx: Tx) => Promise<T>, options: UnitOptions = {}): Promise<T> {
+  const readOnly = options.readOnly === true;
   const connection = await pool.reserve();
   const begun = connection.unsafe(readOnly ? 'begin read only' : 'begin');
   begun.catch(() => {}); // surfaced by the statements queued behind it, and awaited below
@@ -108,10 +115,17 @@ async function unitOfWork<T>(pool: postgres.Sql, settings: SQL, fn: (tx: Tx) => 
     const session = new PostgresJsSession(preparing(connection), dialect, undefined);
     const result = await scoped(new PgDatabase(dialect, session, undefined) as unknown as Tx, settings, fn);
     await begun;
+    const last = readOnly ? undefined : options.lastStatement?.();
     if (readOnly) {
       connection.unsafe('commit').catch(() => {});
       connection.release();
       released = true;
+    } else if (last) {
+      // `.then` sends a postgres.js query; called in this order, the statement precedes the COMMIT.
+      const query = dialect.sqlToQuery(last);
+      const statement = preparing(connection).unsafe(query.sql, query.params as never[]).then(() => undefined);
+      const commit = connection.unsafe('commit').then(() => undefined);
+      await Promise.all([statement, commit]);
     } else {
       await connection.unsafe('commit');
     }
@@ -162,13 +176,12 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
       await Promise.all([client.end({ timeout: 5 }), appClient?.end({ timeout: 5 })]);
     },
     async withTenant(tenantId, fn, options) {
-      const readOnly = options?.readOnly === true;
       if (appClient) {
         await checkAppRole();
         // Logged in as grove_app already: only the tenant to set.
-        return unitOfWork(appClient, tenantSettings(tenantId, { switchRole: false }), fn, readOnly);
+        return unitOfWork(appClient, tenantSettings(tenantId, { switchRole: false }), fn, options);
       }
-      return unitOfWork(client, tenantSettings(tenantId), fn, readOnly);
+      return unitOfWork(client, tenantSettings(tenantId), fn, options);
     },
   };
 }
@@ -190,13 +203,18 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
     async close() {
       if (!client.closed) await client.close();
     },
-    withTenant: (tenantId, fn) => tenantTransaction(db, tenantId, fn),
+    withTenant: (tenantId, fn, options) => tenantTransaction(db, tenantId, fn, options),
   };
 }
 
 /** PGlite: one connection, so drizzle's transaction as is, switching to grove_app inside it. */
-function tenantTransaction<T>(db: Database, tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction((tx) => scoped(tx as unknown as Tx, tenantSettings(tenantId), fn));
+function tenantTransaction<T>(db: Database, tenantId: string, fn: (tx: Tx) => Promise<T>, options: UnitOptions = {}): Promise<T> {
+  return db.transaction(async (tx) => {
+    const result = await scoped(tx as unknown as Tx, tenantSettings(tenantId), fn);
+    const last = options.lastStatement?.();
+    if (last) await tx.execute(last);
+    return result;
+  });
 }
 
 /**

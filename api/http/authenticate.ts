@@ -26,10 +26,43 @@ export function authenticate(): MiddlewareHandler<AppEnv> {
       return next();
     }
     const match = /^Bearer ([A-Za-z0-9._~+/=-]{16,4096})$/.exec(header);
-    if (!match?.[1]) throw new Problem('unauthorized', 'Use "Authorization: Bearer <credential>".');
-    c.set('credential', await resolve(c, match[1]));
+    try {
+      if (!match?.[1]) throw new Problem('unauthorized', 'Use "Authorization: Bearer <credential>".');
+      c.set('credential', await resolve(c, match[1]));
+    } catch (error) {
+      if (error instanceof Problem && error.code === 'unauthorized' && !isRoutineExpiry(error)) countFailure(c, match?.[1] ?? header);
+      throw error;
+    }
     return next();
   };
+}
+
+/** Expired tokens are routine (widgets refresh on a 401): they are not an attack. */
+function isRoutineExpiry(problem: Problem): boolean {
+  return problem.extensions.reason === 'expired';
+}
+
+/**
+ * Counts the refusal per IP and per credential fingerprint; the failure that reaches the
+ * threshold in a window records one `authentication_failures` event. The fingerprint is a
+ * digest prefix of what was presented: it tells sources apart and reveals nothing.
+ */
+function countFailure(c: Parameters<MiddlewareHandler<AppEnv>>[0], presented: string): void {
+  const { authFailures, events } = c.var.deps;
+  const ip = clientIp(c);
+  const fingerprint = sha256(presented).slice(0, 16);
+  const sources: Array<[string, string]> = [['credential', fingerprint]];
+  if (ip) sources.push(['ip', ip]);
+  for (const [by, value] of sources) {
+    const failures = authFailures.fail(`${by}:${value}`);
+    if (failures === 0) continue;
+    events.record({
+      type: 'authentication_failures',
+      requestId: c.var.requestId,
+      ip,
+      details: { by, ...(by === 'credential' ? { fingerprint } : {}), failures, windowSeconds: authFailures.windowMs / 1000, path: c.req.path },
+    });
+  }
 }
 
 async function resolve(c: Parameters<MiddlewareHandler<AppEnv>>[0], secret: string): Promise<Credential> {

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { people } from '../db/schema/people.js';
 import type { TenantInfo } from '../modules/platform/tenant-registry.js';
+import { recordPlatformRequest, tenantAuditFor } from './audit-trail.js';
 import type { AppEnv, Credential } from './context.js';
 import { runIdempotent } from './idempotency.js';
 import { effectiveScopes, ruleOf, type Permission, type Scope } from './permissions.js';
@@ -28,7 +29,9 @@ export interface RequiresOptions {
  * The one gate every route passes: it checks that the credential may use `permission`, then
  * runs the rest of the request in its unit of work. For tenant credentials that is a single
  * transaction as `grove_app` with the tenant set (rolled back when the request fails, so bad
- * input changes nothing), wrapped in `Idempotency-Key` handling for POSTs.
+ * input changes nothing), wrapped in `Idempotency-Key` handling for POSTs. A write that succeeds
+ * appends its audit entry as that transaction's last statement (`c.set('audit', …)` adds the
+ * target and details); platform-key writes go to the platform trail.
  */
 export function requires(permission: Permission, options: RequiresOptions = {}): PermissionMiddleware {
   const rule = ruleOf(permission);
@@ -58,8 +61,16 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
       c.set('fields', tenantFields(c.var.deps.cipher, credential.tenantId, { requestId: c.var.requestId }));
     }
     try {
-      if (credential.kind === 'platform' || options.transaction === false) {
+      if (credential.kind === 'platform') {
         await runIdempotent(c, next, undefined);
+        await recordPlatformRequest(c, permission);
+        return;
+      }
+      if (options.transaction === false) {
+        // The change went to platform tables (revocations): the entry gets a unit of its own.
+        await runIdempotent(c, next, undefined);
+        const entry = tenantAuditFor(c, permission);
+        if (entry) await c.var.deps.database.withTenant(credential.tenantId, (tx) => tx.execute(entry));
         return;
       }
       await c.var.deps.database
@@ -68,7 +79,7 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
           if (credential.kind === 'user') await loadViewer(c, credential, rule.anyScope ?? []);
           await runIdempotent(c, next, tx);
           if (c.error || c.res.status >= 400) throw ROLLBACK;
-        }, { readOnly: c.req.method === 'GET' })
+        }, { readOnly: c.req.method === 'GET', lastStatement: () => tenantAuditFor(c, permission) })
         .catch((error: unknown) => {
           if (error !== ROLLBACK) throw error;
         });

@@ -8,12 +8,14 @@ import type { FieldCipher, TenantFields } from '../security/field-cipher.js';
 import type { RevocationList } from '../security/revocations.js';
 import type { SecurityEvents } from '../security/security-events.js';
 import type { TokenService, WidgetClaims } from '../security/tokens.js';
-import type { AlertWebhook } from '../security/alerts.js';
+import type { AlertDispatcher } from '../security/alerts.js';
 import type { TenantInfo, TenantRegistry } from '../modules/platform/tenant-registry.js';
 import type { Metrics } from './metrics.js';
 import type { RateLimits } from './rate-limit.js';
 import type { ViewerCache } from './viewer-cache.js';
+import type { AuthFailureCounter } from './auth-failures.js';
 import type { Scope } from './permissions.js';
+import type { AuditNote } from './audit-trail.js';
 
 /** Everything a request may need, built once per app by `createGrove()`. */
 export interface GroveDeps {
@@ -29,7 +31,8 @@ export interface GroveDeps {
   revocations: RevocationList;
   tokens: TokenService;
   events: SecurityEvents;
-  webhook: AlertWebhook;
+  alerts: AlertDispatcher;
+  authFailures: AuthFailureCounter;
   tenants: TenantRegistry;
   rateLimits: RateLimits;
   viewers: ViewerCache;
@@ -67,6 +70,8 @@ export interface AppEnv {
     fields: TenantFields;
     /** The credential's tenant (tenant credentials only). */
     tenant: TenantInfo;
+    /** What a write's handler adds to its audit entry (target, details, a finer action). */
+    audit: AuditNote | undefined;
     /** Work to run once the unit of work has ended (security-event probes, alerts). */
     afterwards: Array<() => Promise<void>>;
   };

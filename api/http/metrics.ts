@@ -30,6 +30,12 @@ export function createMetrics() {
       labelNames: ['type'] as const,
       registers: [registry],
     }),
+    alertMessages: new Counter({
+      name: 'grove_alert_messages_total',
+      help: 'Alert messages (an event or a digest) by channel and outcome (delivered, or failed after every retry).',
+      labelNames: ['channel', 'outcome'] as const,
+      registers: [registry],
+    }),
   };
 }
 

@@ -20,6 +20,8 @@ export const SCOPES = [
   'okrs:write',
   'reviews:read',
   'reviews:write',
+  'audit:read',
+  'alerts:manage',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -58,6 +60,10 @@ export const PERMISSIONS = {
   /** Operations for the platform operator. */
   'platform.manage': { credentials: ['platform'] },
   'platform.security-events.read': { credentials: ['platform'] },
+  'platform.audit.read': { credentials: ['platform'] },
+  /** The tenant's audit trail and alert destinations: its API key, or an admin's token. */
+  'audit.read': { credentials: ['user', 'tenant_key'], anyScope: ['audit:read'] },
+  'alerts.manage': { credentials: ['user', 'tenant_key'], anyScope: ['alerts:manage'] },
   /** Directory sync from the host backend. */
   'directory.write': { credentials: ['tenant_key'] },
   'tokens.mint': { credentials: ['tenant_key'] },

@@ -1,4 +1,5 @@
 import { idempotentResponse } from '../http/idempotency.fields.js';
+import { alertWebhookSecret } from '../modules/alerts/alert-settings.fields.js';
 import { praiseMessage } from '../modules/praise/praise.fields.js';
 import type { FieldRef } from './field-cipher.js';
 
@@ -24,7 +25,7 @@ export const storedText = (column: EncryptedColumn) =>
   column.storage === 'jsonb' ? `("${column.column}" #>> '{}')` : `"${column.column}"`;
 
 /** Every sealed column. Surveys, reviews, comments: add yours. */
-export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [praiseMessage, idempotentResponse];
+export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [praiseMessage, idempotentResponse, alertWebhookSecret];
 
 export const refOf = (column: EncryptedColumn, key: readonly string[]): FieldRef => ({
   table: column.table,

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
 import type { Database } from '../db/client.js';
 import { securityEvents, type SecurityEventType } from '../db/schema/security-events.js';
-import type { AlertWebhook } from './alerts.js';
+import type { AlertDispatcher } from './alerts.js';
 import type { Metrics } from '../http/metrics.js';
 
 export interface SecurityEventInput {
@@ -17,13 +17,14 @@ export interface SecurityEventInput {
 
 /**
  * Records security events (platform table, outside any tenant transaction so a rolled-back
- * request still leaves its trace), logs them at warn and pushes them to the alert webhook.
+ * request still leaves its trace), logs them at warn, counts them, and hands them to the alert
+ * dispatcher (webhooks and e-mail, digested and rate-limited there: never here).
  * Recording never throws into the request that raised the event.
  */
 export class SecurityEvents {
   constructor(
     private readonly db: Database,
-    private readonly webhook: AlertWebhook,
+    private readonly alerts: AlertDispatcher,
     private readonly log: Logger,
     private readonly metrics: Metrics,
   ) {}
@@ -49,7 +50,7 @@ export class SecurityEvents {
     this.metrics.securityEvents.inc({ type: event.type });
     this.log.warn({ securityEvent: event }, `security event: ${event.type}`);
     this.track(this.db.insert(securityEvents).values({ ...event, at }));
-    this.webhook.send({ ...event, at: at.toISOString() });
+    this.alerts.send({ ...event, at: at.toISOString() });
     return event.id;
   }
 

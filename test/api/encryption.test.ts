@@ -178,13 +178,17 @@ describe('deleting a tenant (crypto-shredding)', () => {
     expect(sibling.grove.deps.cipher.open(doomed.tenant.id, ref, backup)).toBeUndefined();
 
     // Its rows and credentials are gone; the other tenants are untouched.
+    // Its audit trail too (append-only otherwise): the platform trail keeps the deletion.
     const left = await rows<{ n: number }>(
       t.db.handle.db,
       sql`select (select count(*) from app.praise where tenant_id = ${doomed.tenant.id}::uuid)
                + (select count(*) from app.people where tenant_id = ${doomed.tenant.id}::uuid)
+               + (select count(*) from app.audit_log where tenant_id = ${doomed.tenant.id}::uuid)
                + (select count(*) from platform.api_keys where tenant_id = ${doomed.tenant.id}::uuid) as n`,
     );
     expect(Number(left[0]!.n)).toBe(0);
+    const trail = await t.request('GET', `/v1/platform/audit-log?limit=5`, { auth: PLATFORM_KEY });
+    expect(trail.body.items.map((e: { action: string }) => e.action)).toContain('tenant.delete');
     const sync = await t.request('POST', '/v1/directory/users', { auth: doomed.tenant.apiKey, body: { users: [] } });
     expect(sync.status).toBe(401);
     expect((await t.request('GET', `/v1/platform/tenants/${doomed.tenant.id}`, { auth: PLATFORM_KEY })).status).toBe(404);

@@ -98,10 +98,15 @@ let tokenB: { ann: string };
 
 beforeAll(async () => {
   await receiver.start();
-  t = await testGrove({
-    GROVE_ALERT_WEBHOOK_URL: `http://127.0.0.1:${receiver.port}/hook`,
-    GROVE_ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET,
-  });
+  t = await testGrove(
+    {
+      GROVE_ALERT_WEBHOOK_URL: `http://127.0.0.1:${receiver.port}/hook`,
+      GROVE_ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    },
+    // Each attempt here must reach the webhook as its own message: no digests, no per-destination
+    // limit. Digests and limits have their own tests (api/modules/alerts/alerts.test.ts).
+    { alerts: { windowMs: 0, burst: 10_000, perMinute: 600_000 } },
+  );
   // Same display names in both tenants ("Same Ann", "Same Bob", …).
   A = await t.tenantWithPeople('Same', ORIGIN_A);
   B = await t.tenantWithPeople('Same', ORIGIN_B);

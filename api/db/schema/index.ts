@@ -8,3 +8,5 @@ export * from './people.js';
 export * from './company-values.js';
 export * from './praise.js';
 export * from './data-keys.js';
+export * from './audit-log.js';
+export * from './alert-settings.js';

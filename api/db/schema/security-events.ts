@@ -8,10 +8,14 @@ export type SecurityEventType =
   | 'signing_key_rotated'
   | 'api_key_rotated'
   | 'tokens_revoked'
+  | 'tenant_deleted'
+  /** Past the threshold of 401s from one IP or for one credential fingerprint in a window. */
+  | 'authentication_failures'
+  /** Field encryption: a ciphertext that does not open under its context. */
   | 'decryption_failed'
   | 'data_key_rotated'
   | 'master_key_rotated'
-  | 'tenant_deleted';
+  | 'alert_settings_changed';
 
 /** What the platform operator and a tenant's admins are told about. Append-only by convention. */
 export const securityEvents = platform.table(

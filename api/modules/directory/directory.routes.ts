@@ -50,6 +50,7 @@ export const directoryRoutes = router()
     const { tenantId } = c.var.credential as { tenantId: string };
     const { items, errors } = await upsertPeople(c.var.tx, tenantId, c.req.valid('json').users);
     c.var.deps.viewers.forgetTenant(tenantId);
+    c.set('audit', { targetType: 'people', details: { upserted: items.length, rejected: errors.length, ids: items.slice(0, 100).map((i) => i.id) } });
     return c.json({ items, errors }, 200);
   })
   .openapi(search, async (c) => {

@@ -63,6 +63,11 @@ export const embedRoutes = router()
       locale: body.locale ?? person.locale ?? undefined,
     });
     deps.metrics.tokensMinted.inc();
+    c.set('audit', {
+      targetType: 'person',
+      targetId: user.id,
+      details: { jti: claims.jti, scopes, origin: body.origin ?? null, resource: body.resource ?? null, profileChanged: changed.length > 0 },
+    });
     c.header('Cache-Control', 'no-store');
     return c.json({ token, expiresAt: new Date(claims.exp * 1000).toISOString(), scopes, user }, 201);
   })
@@ -74,6 +79,7 @@ export const embedRoutes = router()
     if ('jti' in body) await revocations.deny(tenantId, body.jti, new Date(Date.now() + horizon));
     else await revocations.revokeAll(tenantId, horizon);
     events.record({ type: 'tokens_revoked', tenantId, actor: principal, requestId: c.var.requestId, details: body });
+    c.set('audit', 'jti' in body ? { targetType: 'token', targetId: body.jti } : { details: { all: true } });
     return c.json({ revoked: 'jti' in body ? body.jti : 'all' }, 200);
   })
   .openapi(jwks, (c) => {

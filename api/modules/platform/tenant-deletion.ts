@@ -6,6 +6,8 @@ import { apiKeys, tenants } from '../../db/schema/tenants.js';
 import { tokenRevocations } from '../../db/schema/token-revocations.js';
 import { Problem } from '../../http/problems.js';
 import type { DataKeys } from '../../security/data-keys.js';
+import { auditLog } from '../../db/schema/audit-log.js';
+import { purgeTenantAuditLog } from '../audit/audit.service.js';
 
 export interface DeletedTenant {
   id: string;
@@ -35,7 +37,11 @@ export async function deleteTenant(
   await db.delete(apiKeys).where(eq(apiKeys.tenantId, tenantId));
   const batchSize = options.batchSize ?? 1000;
   let rowsDeleted = 0;
+  // The audit trail is append-only even for the owner; only this deliberate purge of one whole
+  // tenant may remove it (see migration 0005). The platform trail keeps the deletion's record.
+  await db.transaction((tx) => purgeTenantAuditLog(tx, tenantId));
   for (const table of appTablesChildrenFirst()) {
+    if (table === auditLog) continue;
     const name = sql.raw(`app."${getTableName(table)}"`);
     for (;;) {
       const deleted = await database.withTenant(tenantId, (tx) =>

@@ -85,6 +85,12 @@ async function reporting<T>(c: Context<AppEnv>, work: () => Promise<T>): Promise
 export const praiseRoutes = router()
   .openapi(give, async (c) => {
     const item = await reporting(c, () => givePraise(c.var.tx, c.var.viewer, c.var.fields, c.req.valid('json')));
+    // Who and what, never the message.
+    c.set('audit', {
+      targetType: 'praise',
+      targetId: item.id,
+      details: { recipientIds: item.recipients.map((r) => r.id), values: item.values, visibility: item.visibility },
+    });
     return c.json(item, 201);
   })
   .openapi(feed, async (c) => {
@@ -103,14 +109,20 @@ export const praiseRoutes = router()
     return c.json(item, 200);
   })
   .openapi(remove, async (c) => {
-    await reporting(c, () => deletePraise(c.var.tx, c.var.viewer, c.var.fields, c.req.valid('param').id));
+    const { id } = c.req.valid('param');
+    await reporting(c, () => deletePraise(c.var.tx, c.var.viewer, c.var.fields, id));
+    c.set('audit', { targetType: 'praise', targetId: id });
     return c.body(null, 204);
   })
   .openapi(react, async (c) => {
     const { id, reaction } = c.req.valid('param');
-    return c.json(await reporting(c, () => setReaction(c.var.tx, c.var.viewer, id, reaction, true)), 200);
+    const result = await reporting(c, () => setReaction(c.var.tx, c.var.viewer, id, reaction, true));
+    c.set('audit', { action: 'praise.react', targetType: 'praise', targetId: id, details: { reaction } });
+    return c.json(result, 200);
   })
   .openapi(unreact, async (c) => {
     const { id, reaction } = c.req.valid('param');
-    return c.json(await reporting(c, () => setReaction(c.var.tx, c.var.viewer, id, reaction, false)), 200);
+    const result = await reporting(c, () => setReaction(c.var.tx, c.var.viewer, id, reaction, false));
+    c.set('audit', { action: 'praise.unreact', targetType: 'praise', targetId: id, details: { reaction } });
+    return c.json(result, 200);
   });
