@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './pglite-lock.js';
 import * as schema from './schema/index.js';
 import { APP_ROLE } from './schema/namespaces.js';
 
@@ -174,9 +175,18 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
 }
 
 async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  let unlock = () => {};
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
   const client = new PGlite(dataDir);
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Database;
   return {
     kind: 'pglite',
@@ -189,6 +199,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
     },
     async close() {
       if (!client.closed) await client.close();
+      unlock();
     },
     withTenant: (tenantId, fn) => tenantTransaction(db, tenantId, fn),
   };
