@@ -5,6 +5,7 @@ import { bodyLimit, observe, requireJson, securityHeaders, widgetCors } from './
 import { requires } from './http/authorize.js';
 import { router } from './http/router.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
+import { erasureRoutes } from './modules/directory/erasure.routes.js';
 import { embedRoutes } from './modules/embed/embed.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { platformRoutes } from './modules/platform/platform.routes.js';
@@ -41,6 +42,7 @@ export function createApp(deps: GroveDeps) {
     .route('/', opsRoutes)
     .route('/', platformRoutes)
     .route('/', directoryRoutes)
+    .route('/', erasureRoutes)
     .route('/', embedRoutes)
     .route('/', praiseRoutes);
 

@@ -60,6 +60,8 @@ export const PERMISSIONS = {
   'platform.security-events.read': { credentials: ['platform'] },
   /** Directory sync from the host backend. */
   'directory.write': { credentials: ['tenant_key'] },
+  /** GDPR article 17: erase one person (the host's backend, which knows who asked). */
+  'directory.erase': { credentials: ['tenant_key'] },
   'tokens.mint': { credentials: ['tenant_key'] },
   'tokens.revoke': { credentials: ['tenant_key'] },
   'me.read': { credentials: ['user'], anyScope: [], ignoresResourceLock: true },
