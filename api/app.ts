@@ -7,6 +7,7 @@ import { router } from './http/router.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
 import { erasureRoutes } from './modules/directory/erasure.routes.js';
 import { embedRoutes } from './modules/embed/embed.routes.js';
+import { exportRoutes } from './modules/export/export.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { platformRoutes } from './modules/platform/platform.routes.js';
 import { praiseRoutes } from './modules/praise/praise.routes.js';
@@ -44,7 +45,8 @@ export function createApp(deps: GroveDeps) {
     .route('/', directoryRoutes)
     .route('/', erasureRoutes)
     .route('/', embedRoutes)
-    .route('/', praiseRoutes);
+    .route('/', praiseRoutes)
+    .route('/', exportRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

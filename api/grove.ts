@@ -26,6 +26,8 @@ export interface GroveOptions {
   /** How often revocations from other instances are read (ms). */
   revocationPollMs?: number;
   webhook?: { attempts?: number; baseDelayMs?: number };
+  /** Rows per keyset batch of a data export (default 1,000). */
+  exportBatchSize?: number;
 }
 
 export interface Grove {
@@ -69,6 +71,7 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
     tenants: new TenantRegistry(database.db),
     rateLimits: options.rateLimits ?? memoryRateLimits(),
     viewers: new ViewerCache(),
+    exportBatchSize: options.exportBatchSize ?? 1_000,
     bundlePath: options.bundlePath ?? fileURLToPath(new URL('../dist/grove.js', import.meta.url)),
   };
   // Stored first responses of POSTs are kept for a day (IDEMPOTENCY_RETENTION_HOURS).

@@ -48,6 +48,12 @@ export interface UnitOptions {
    * on PostgreSQL its COMMIT is not waited for, there being nothing to make durable.
    */
   readOnly?: boolean;
+  /**
+   * PostgreSQL: REPEATABLE READ READ ONLY, so every statement of the unit sees one snapshot (a
+   * long export reads a consistent tenant across many batches). Implies `readOnly`. PGlite runs
+   * one transaction at a time on its one connection, so long readers there use short units.
+   */
+  snapshot?: boolean;
 }
 
 export interface OpenOptions {
@@ -98,9 +104,9 @@ function preparing(sql: postgres.Sql): postgres.Sql {
  */
 const dialect = new PgDialect({ casing: 'snake_case' });
 
-async function unitOfWork<T>(pool: postgres.Sql, settings: SQL, fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
+async function unitOfWork<T>(pool: postgres.Sql, settings: SQL, fn: (tx: Tx) => Promise<T>, readOnly: boolean, snapshot = false): Promise<T> {
   const connection = await pool.reserve();
-  const begun = connection.unsafe(readOnly ? 'begin read only' : 'begin');
+  const begun = connection.unsafe(snapshot ? 'begin isolation level repeatable read read only' : readOnly ? 'begin read only' : 'begin');
   begun.catch(() => {}); // surfaced by the statements queued behind it, and awaited below
   let released = false;
   try {
@@ -163,13 +169,14 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
       await Promise.all([client.end({ timeout: 5 }), appClient?.end({ timeout: 5 })]);
     },
     async withTenant(tenantId, fn, options) {
-      const readOnly = options?.readOnly === true;
+      const snapshot = options?.snapshot === true;
+      const readOnly = options?.readOnly === true || snapshot;
       if (appClient) {
         await checkAppRole();
         // Logged in as grove_app already: only the tenant to set.
-        return unitOfWork(appClient, tenantSettings(tenantId, { switchRole: false }), fn, readOnly);
+        return unitOfWork(appClient, tenantSettings(tenantId, { switchRole: false }), fn, readOnly, snapshot);
       }
-      return unitOfWork(client, tenantSettings(tenantId), fn, readOnly);
+      return unitOfWork(client, tenantSettings(tenantId), fn, readOnly, snapshot);
     },
   };
 }

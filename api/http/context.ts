@@ -27,6 +27,8 @@ export interface GroveDeps {
   tenants: TenantRegistry;
   rateLimits: RateLimits;
   viewers: ViewerCache;
+  /** Rows per keyset batch of a data export. */
+  exportBatchSize: number;
   /** Path of the built script-tag bundle, served at /grove.js. */
   bundlePath: string;
 }

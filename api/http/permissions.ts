@@ -20,6 +20,8 @@ export const SCOPES = [
   'okrs:write',
   'reviews:read',
   'reviews:write',
+  /** Export the whole tenant's data (GET /v1/export); admins only. */
+  'data:export',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -58,6 +60,12 @@ export const PERMISSIONS = {
   /** Operations for the platform operator. */
   'platform.manage': { credentials: ['platform'] },
   'platform.security-events.read': { credentials: ['platform'] },
+  /** A tenant's archive (GDPR art. 20) for the operator. */
+  'platform.export': { credentials: ['platform'] },
+  /** The tenant's archive: its admins (scope data:export) or its backend. */
+  'data.export': { credentials: ['user', 'tenant_key'], anyScope: ['data:export'] },
+  /** One person's own archive: any valid token of theirs (not a resource-locked one). */
+  'me.export': { credentials: ['user'], anyScope: [] },
   /** Directory sync from the host backend. */
   'directory.write': { credentials: ['tenant_key'] },
   /** GDPR article 17: erase one person (the host's backend, which knows who asked). */

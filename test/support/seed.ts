@@ -27,7 +27,7 @@ export async function seedTenants(t: TestGrove, names = ['Acme', 'Globex']) {
     await bob('PUT', `/v1/praise/${given[0]}/reactions/heart`);
     await (await as('cat'))('PUT', `/v1/praise/${given[0]}/reactions/clap`);
     await ann('DELETE', `/v1/praise/${given[4]}`);
-    const rotated = await t.request('POST', `/v1/platform/tenants/${acme.tenant.id}/api-keys`, { auth: PLATFORM_KEY, body: { graceSeconds: 60 } });
+    const rotated = await t.request('POST', `/v1/platform/tenants/${acme.tenant.id}/api-keys`, { auth: PLATFORM_KEY, body: { graceSeconds: 3600 } });
     if (rotated.status !== 201) throw new Error(`seed api key: ${rotated.status} ${JSON.stringify(rotated.body)}`);
     tenants.push({ ...acme, apiKey: rotated.body.apiKey as string, given, secret: secret.body.id as string });
   }
