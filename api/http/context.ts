@@ -29,6 +29,8 @@ export interface GroveDeps {
   viewers: ViewerCache;
   /** Rows per keyset batch of a data export. */
   exportBatchSize: number;
+  /** An export whose reader takes nothing for this long is stopped (ms). */
+  exportIdleMs: number;
   /** Path of the built script-tag bundle, served at /grove.js. */
   bundlePath: string;
 }

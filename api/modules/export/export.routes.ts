@@ -84,7 +84,7 @@ function respond(c: Context<AppEnv>, tenant: TenantInfo, name: string, produce: 
     ended = true;
     running.set(deps, (running.get(deps) ?? 1) - 1);
     if (error) log.error({ err: (error as Error).message, tenantId: tenant.id }, 'export failed mid-stream');
-  });
+  }, deps.exportIdleMs);
   return c.body(body, 200, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Disposition': `attachment; filename="${name}-${new Date().toISOString().slice(0, 10)}.json"`,

@@ -147,6 +147,24 @@ describe('streaming', () => {
     expect(JSON.parse(text).complete).toBe(true);
   });
 
+  it('stops an export whose reader takes nothing for too long, and frees its place', async () => {
+    const idle = await t.sibling({ exportIdleMs: 50, exportBatchSize: BATCH });
+    const response = await idle.grove.app.request('https://grove.test/v1/export', { headers: { authorization: `Bearer ${acme.apiKey}` } });
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // a reader gone quiet
+    await expect(reader.read()).rejects.toThrow(/took nothing for 50 ms/);
+    // Its place is free: MAX_CONCURRENT_EXPORTS others can run side by side.
+    const open = [];
+    for (let i = 0; i < MAX_CONCURRENT_EXPORTS; i++) {
+      const again = await idle.grove.app.request('https://grove.test/v1/export', { headers: { authorization: `Bearer ${acme.apiKey}` } });
+      expect(again.status).toBe(200);
+      open.push(again.body!.getReader());
+    }
+    for (const other of open) await other.cancel();
+  });
+
   it(`runs at most ${MAX_CONCURRENT_EXPORTS} exports per instance; a cancelled export frees its place`, async () => {
     const open = [];
     for (let i = 0; i < MAX_CONCURRENT_EXPORTS; i++) {

@@ -11,7 +11,7 @@ export class ExportCancelled extends Error {
  * A response body written as `produce` yields chunks, never ahead of the reader: the next batch
  * is read only when the reader has asked for the next chunk, so a slow client slows the reads
  * instead of filling memory, and nothing is read before the body is (after the request's own
- * unit has ended).
+ * unit has ended). A reader that asks for nothing for `idleMs` gets an error and the export stops.
  *
  * The unit of work. PostgreSQL: the whole export is one REPEATABLE READ READ ONLY transaction on
  * one reserved connection: a consistent snapshot of the tenant that blocks no writer (MVCC), at
@@ -25,6 +25,7 @@ export function exportStream(
   tenantId: string,
   produce: (read: ReadBatch, consistency: 'snapshot' | 'batches') => AsyncIterable<string>,
   onEnd: (error?: unknown) => void,
+  idleMs: number,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -39,7 +40,19 @@ export function exportStream(
     if (cancelled) throw new ExportCancelled();
     demand = false;
     controller.enqueue(encoder.encode(chunk));
-    while (!cancelled && !demand) await new Promise<void>((resolve) => (wake = resolve));
+    while (!cancelled && !demand) {
+      // A reader that stops asking must not hold a snapshot and a connection forever.
+      let timer: NodeJS.Timeout | undefined;
+      const woke = await new Promise<boolean>((resolve) => {
+        wake = () => resolve(true);
+        timer = setTimeout(() => resolve(false), idleMs);
+      });
+      clearTimeout(timer);
+      if (!woke && !cancelled && !demand) {
+        cancelled = true;
+        controller.error(new ExportCancelled(`the reader took nothing for ${idleMs} ms`));
+      }
+    }
     if (cancelled) throw new ExportCancelled();
   };
   const drive = async (read: ReadBatch, consistency: 'snapshot' | 'batches') => {
