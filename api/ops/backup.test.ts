@@ -156,12 +156,20 @@ describe('backup and restore of the PGlite data dir', () => {
     }
   });
 
-  it('refuses a file that is not a Grove backup or whose payload was altered', async () => {
+  it('refuses a file that is not a Grove backup, whose payload was altered, or from a newer Grove', async () => {
     const { readFileSync, writeFileSync } = await import('node:fs');
     const bytes = readFileSync(file);
     bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     writeFileSync(join(scratch, 'altered.grove'), bytes);
     await expect(restore({ dataDir: join(scratch, 'x', 'pgdata') }, join(scratch, 'altered.grove'))).rejects.toThrow(/corrupt/);
+    // A manifest from a Grove migrated further than this one.
+    const text = readFileSync(file);
+    const firstLine = text.indexOf(10) + 1;
+    const end = text.indexOf(10, firstLine);
+    const manifest = JSON.parse(text.subarray(firstLine, end).toString());
+    manifest.migration = { tag: '0999_from_the_future', when: codeMigrationLevel().when + 1, count: 999 };
+    writeFileSync(join(scratch, 'future.grove'), Buffer.concat([text.subarray(0, firstLine), Buffer.from(JSON.stringify(manifest)), text.subarray(end)]));
+    await expect(restore({ dataDir: join(scratch, 'x', 'pgdata') }, join(scratch, 'future.grove'))).rejects.toThrow(/newer Grove \(migration 0999_from_the_future/);
     writeFileSync(join(scratch, 'junk.grove'), 'hello');
     await expect(restore({ dataDir: join(scratch, 'x', 'pgdata') }, join(scratch, 'junk.grove'))).rejects.toThrow(/not a Grove backup/);
   });
