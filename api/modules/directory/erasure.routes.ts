@@ -50,6 +50,17 @@ const byId = createRoute({
   responses: { 200: json(ErasureReportSchema), ...problemResponses },
 });
 
+const byOperator = createRoute({
+  method: 'post',
+  path: '/v1/platform/tenants/{tenantId}/people/{id}/erase',
+  summary: 'Erase one person of a tenant (platform key), when the host cannot',
+  description,
+  tags: ['Platform'],
+  middleware: [requires('platform.manage'), rateLimit('server')] as const,
+  request: { params: z.object({ tenantId: Uuid, id: Uuid }) },
+  responses: { 200: json(ErasureReportSchema), ...problemResponses },
+});
+
 export const erasureRoutes = router()
   .openapi(byExternalId, async (c) => {
     return c.json(await erase(c, { externalId: c.req.valid('param').externalId }), 200);
@@ -57,6 +68,16 @@ export const erasureRoutes = router()
   .openapi(byId, async (c) => {
     const { id } = c.req.valid('param');
     return c.json(await erase(c, { id }), 200);
+  })
+  .openapi(byOperator, async (c) => {
+    const { tenantId, id } = c.req.valid('param');
+    const deps = c.var.deps;
+    // The platform credential runs no tenant unit of its own: this one is the erasure's.
+    if (!(await deps.tenants.get(tenantId))) throw new Problem('not-found', 'No such tenant.');
+    const report = await deps.database.withTenant(tenantId, (tx) => erasePerson(tx, tenantId, deps.config.masterKey, { id }));
+    if (!report) throw new Problem('not-found', 'No such person in this tenant.');
+    deps.viewers.forgetTenant(tenantId);
+    return c.json(report, 200);
   });
 
 async function erase(c: Context<AppEnv>, ref: PersonRef): Promise<ErasureReport> {

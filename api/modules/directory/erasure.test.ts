@@ -132,6 +132,18 @@ describe('erasing one person (GDPR art. 17)', () => {
     expect(events.body.items.some((e: { targetTenantId: string; details: { id: string } }) => e.targetTenantId === globex.tenant.id && e.details.id === globex.ids.cat)).toBe(true);
   });
 
+  it('can be done by the platform operator, within the tenant named', async () => {
+    const wrongTenant = await t.request('POST', `/v1/platform/tenants/${acme.tenant.id}/people/${globex.ids.bob}/erase`, { auth: PLATFORM_KEY });
+    expect(wrongTenant.status).toBe(404);
+    expect((await (await as(globex, 'bob'))('GET', '/v1/me')).body.name).toBe('Globex Bob');
+    const unknownTenant = await t.request('POST', `/v1/platform/tenants/${crypto.randomUUID()}/people/${globex.ids.bob}/erase`, { auth: PLATFORM_KEY });
+    expect(unknownTenant.status).toBe(404);
+    const done = await t.request('POST', `/v1/platform/tenants/${globex.tenant.id}/people/${globex.ids.bob}/erase`, { auth: PLATFORM_KEY });
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ id: globex.ids.bob, alreadyErased: false });
+    expect((await t.request('POST', `/v1/platform/tenants/${globex.tenant.id}/people/${globex.ids.bob}/erase`, { auth: globex.tenant.apiKey })).status).toBe(403);
+  });
+
   it('needs the tenant API key', async () => {
     const admin = await as(acme, 'root');
     expect((await admin('POST', '/v1/directory/users/cat/erase')).status).toBe(403);
