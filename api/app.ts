@@ -7,7 +7,9 @@ import { router } from './http/router.js';
 import { alertSettingsRoutes } from './modules/alerts/alert-settings.routes.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { directoryRoutes } from './modules/directory/directory.routes.js';
+import { erasureRoutes } from './modules/directory/erasure.routes.js';
 import { embedRoutes } from './modules/embed/embed.routes.js';
+import { exportRoutes } from './modules/export/export.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { platformRoutes } from './modules/platform/platform.routes.js';
 import { praiseRoutes } from './modules/praise/praise.routes.js';
@@ -43,10 +45,12 @@ export function createApp(deps: GroveDeps) {
     .route('/', opsRoutes)
     .route('/', platformRoutes)
     .route('/', directoryRoutes)
+    .route('/', erasureRoutes)
     .route('/', embedRoutes)
     .route('/', praiseRoutes)
     .route('/', auditRoutes)
-    .route('/', alertSettingsRoutes);
+    .route('/', alertSettingsRoutes)
+    .route('/', exportRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

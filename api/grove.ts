@@ -46,6 +46,10 @@ export interface GroveOptions {
   alerts?: Partial<ThrottleOptions> & { targetsTtlMs?: number };
   /** Repeated authentication failures; default from the config (GROVE_AUTH_FAILURE_THRESHOLD). */
   authFailures?: Partial<AuthFailureOptions>;
+  /** Rows per keyset batch of a data export (default 1,000). */
+  exportBatchSize?: number;
+  /** An export whose reader takes nothing for this long is stopped (default 60 s). */
+  exportIdleMs?: number;
 }
 
 export interface Grove {
@@ -129,6 +133,8 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
     tenants: new TenantRegistry(database.db),
     rateLimits: options.rateLimits ?? memoryRateLimits(),
     viewers: new ViewerCache(),
+    exportBatchSize: options.exportBatchSize ?? 1_000,
+    exportIdleMs: options.exportIdleMs ?? 60_000,
     bundlePath: options.bundlePath ?? fileURLToPath(new URL('../dist/grove.js', import.meta.url)),
   };
   // Stored first responses of POSTs are kept for a day (IDEMPOTENCY_RETENTION_HOURS).

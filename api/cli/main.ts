@@ -1,5 +1,8 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { Problem } from '../http/problems.js';
+import { DataDirInUse } from '../db/pglite-lock.js';
+import { BackupFileError } from '../ops/backup-file.js';
+import { backup, restore, RestoreRefused } from '../ops/backup.js';
 import { openDatabase } from '../db/client.js';
 import pino from 'pino';
 import { createAlerts } from '../grove.js';
@@ -28,6 +31,15 @@ const HELP = `grove <command>
   tenants delete <tenantId>
                    destroy the tenant's data keys (crypto-shredding), then
                    delete its rows, keys and the tenant
+  backup --out FILE
+                   a consistent snapshot of the whole database (pg_dump, or the
+                   PGlite data dir) with a manifest; NOT the master key: back
+                   GROVE_MASTER_KEY up separately
+  restore FILE [--force]
+                   restore a backup into an empty database (stop Grove first);
+                   --force replaces a database that holds data (PostgreSQL: drops
+                   and recreates schemas app, platform and drizzle in one
+                   transaction; PGlite: moves the data dir aside)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -41,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
     stopOnSignals(await startServer(config));
     return -1; // keep running
   }
+  if (command === 'backup' || command === 'restore') return backupCommand(command, argv.slice(1), config);
   const database = await openDatabase({ url: config.databaseUrl, appUrl: config.appDatabaseUrl, dataDir: `${config.dataDir}/pgdata` });
   try {
     if (command === 'migrate') {
@@ -90,13 +103,45 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+async function backupCommand(command: 'backup' | 'restore', args: string[], config: Config): Promise<number> {
+  const target = { databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pgdata` };
+  if (command === 'backup') {
+    const at = args.indexOf('--out');
+    const out = at >= 0 ? args[at + 1] : undefined;
+    if (!out || args.length !== 2) return usage('grove backup --out FILE');
+    const manifest = await backup(target, out);
+    process.stdout.write(
+      `backed up ${manifest.kind} at migration ${manifest.migration.tag} to ${out} (${manifest.bytes} bytes, sha256 ${manifest.sha256})\n` +
+        'the file holds every tenant row: keep it as safe as the database. It does NOT hold GROVE_MASTER_KEY: back that up separately.\n',
+    );
+    return 0;
+  }
+  const force = args.includes('--force');
+  const files = args.filter((a) => a !== '--force');
+  if (files.length !== 1 || files[0]!.startsWith('--')) return usage('grove restore FILE [--force]');
+  const report = await restore(target, files[0]!, { force });
+  const replaced = report.replaced.tablesWithRows.length > 0 ? `replaced ${report.replaced.tenants} tenant(s) and the rows of ${report.replaced.tablesWithRows.length} table(s)` : 'the target was empty';
+  process.stdout.write(
+    `restored ${files[0]} (${report.manifest.kind}, made ${report.manifest.createdAt} at migration ${report.manifest.migration.tag}); ${replaced}` +
+      `${report.movedAside ? `; the old data dir is at ${report.movedAside}` : ''}\n` +
+      'start Grove with the same GROVE_MASTER_KEY as the backed-up deployment.\n',
+  );
+  return 0;
+}
+
+function usage(line: string): number {
+  process.stderr.write(`usage: ${line}\n`);
+  return 2;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code >= 0) process.exit(code);
   },
   (error: unknown) => {
-    // Expected refusals (a bad variable, an unknown tenant) say what is wrong, without a stack.
-    process.stderr.write(`${error instanceof ConfigError || error instanceof Problem ? error.message : (error as Error).stack}\n`);
+    // Expected refusals (a bad variable, an unknown tenant, a refused restore) say what is wrong, without a stack.
+    const expected = error instanceof ConfigError || error instanceof Problem || error instanceof RestoreRefused || error instanceof BackupFileError || error instanceof DataDirInUse;
+    process.stderr.write(`${expected ? (error as Error).message : (error as Error).stack}\n`);
     process.exit(1);
   },
 );

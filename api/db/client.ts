@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './pglite-lock.js';
 import * as schema from './schema/index.js';
 import { APP_ROLE } from './schema/namespaces.js';
 
@@ -53,6 +54,12 @@ export interface UnitOptions {
    * if it fails, the COMMIT finds the transaction aborted and nothing of the unit is kept.
    */
   lastStatement?: () => SQL | undefined;
+  /**
+   * PostgreSQL: REPEATABLE READ READ ONLY, so every statement of the unit sees one snapshot (a
+   * long export reads a consistent tenant across many batches). Implies `readOnly`. PGlite runs
+   * one transaction at a time on its one connection, so long readers there use short units.
+   */
+  snapshot?: boolean;
 }
 
 export interface OpenOptions {
@@ -104,9 +111,10 @@ function preparing(sql: postgres.Sql): postgres.Sql {
 const dialect = new PgDialect({ casing: 'snake_case' });
 
 async function unitOfWork<T>(pool: postgres.Sql, settings: SQL, fn: (tx: Tx) => Promise<T>, options: UnitOptions = {}): Promise<T> {
-  const readOnly = options.readOnly === true;
+  const snapshot = options.snapshot === true;
+  const readOnly = options.readOnly === true || snapshot;
   const connection = await pool.reserve();
-  const begun = connection.unsafe(readOnly ? 'begin read only' : 'begin');
+  const begun = connection.unsafe(snapshot ? 'begin isolation level repeatable read read only' : readOnly ? 'begin read only' : 'begin');
   begun.catch(() => {}); // surfaced by the statements queued behind it, and awaited below
   let released = false;
   try {
@@ -187,9 +195,18 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
 }
 
 async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  let unlock = () => {};
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    unlock = lockDataDir(dataDir);
+  }
   const client = new PGlite(dataDir);
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Database;
   return {
     kind: 'pglite',
@@ -202,6 +219,7 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
     },
     async close() {
       if (!client.closed) await client.close();
+      unlock();
     },
     withTenant: (tenantId, fn, options) => tenantTransaction(db, tenantId, fn, options),
   };

@@ -22,6 +22,7 @@ const ACTIONS: Partial<Record<Permission, string>> = {
   'praise.delete': 'praise.delete',
   'praise.react': 'praise.react',
   'directory.write': 'directory.upsert',
+  'directory.erase': 'person.erase',
   'tokens.mint': 'tokens.mint',
   'tokens.revoke': 'tokens.revoke',
 };

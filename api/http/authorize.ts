@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { people } from '../db/schema/people.js';
 import type { TenantInfo } from '../modules/platform/tenant-registry.js';
@@ -141,10 +141,11 @@ async function loadViewer(
   const cache = c.var.deps.viewers;
   let person = cache.get(credential.tenantId, credential.personId);
   if (!person) {
+    // An erased person (GDPR art. 17) is a tombstone row: their tokens die with them.
     [person] = await c.var.tx
       .select({ role: people.role, managerId: people.managerId, team: people.team })
       .from(people)
-      .where(and(eq(people.tenantId, credential.tenantId), eq(people.id, credential.personId)))
+      .where(and(eq(people.tenantId, credential.tenantId), eq(people.id, credential.personId), isNull(people.erasedAt)))
       .limit(1);
     if (!person) throw new Problem('unauthorized', 'The token\'s user no longer exists.');
     cache.set(credential.tenantId, credential.personId, person);

@@ -36,6 +36,10 @@ export interface GroveDeps {
   tenants: TenantRegistry;
   rateLimits: RateLimits;
   viewers: ViewerCache;
+  /** Rows per keyset batch of a data export. */
+  exportBatchSize: number;
+  /** An export whose reader takes nothing for this long is stopped (ms). */
+  exportIdleMs: number;
   /** Path of the built script-tag bundle, served at /grove.js. */
   bundlePath: string;
 }

@@ -24,6 +24,16 @@ export function createMetrics() {
       help: 'Widget tokens minted.',
       registers: [registry],
     }),
+    exportBatches: new Counter({
+      name: 'grove_export_batches_total',
+      help: 'Batches of rows read by data exports.',
+      registers: [registry],
+    }),
+    exportRows: new Counter({
+      name: 'grove_export_rows_total',
+      help: 'Rows written by data exports.',
+      registers: [registry],
+    }),
     securityEvents: new Counter({
       name: 'grove_security_events_total',
       help: 'Security events by type.',

@@ -22,6 +22,8 @@ export const SCOPES = [
   'reviews:write',
   'audit:read',
   'alerts:manage',
+  /** Export the whole tenant's data (GET /v1/export); admins only. */
+  'data:export',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -64,8 +66,16 @@ export const PERMISSIONS = {
   /** The tenant's audit trail and alert destinations: its API key, or an admin's token. */
   'audit.read': { credentials: ['user', 'tenant_key'], anyScope: ['audit:read'] },
   'alerts.manage': { credentials: ['user', 'tenant_key'], anyScope: ['alerts:manage'] },
+  /** A tenant's archive (GDPR art. 20) for the operator. */
+  'platform.export': { credentials: ['platform'] },
+  /** The tenant's archive: its admins (scope data:export) or its backend. */
+  'data.export': { credentials: ['user', 'tenant_key'], anyScope: ['data:export'] },
+  /** One person's own archive: any valid token of theirs (not a resource-locked one). */
+  'me.export': { credentials: ['user'], anyScope: [] },
   /** Directory sync from the host backend. */
   'directory.write': { credentials: ['tenant_key'] },
+  /** GDPR article 17: erase one person (the host's backend, which knows who asked). */
+  'directory.erase': { credentials: ['tenant_key'] },
   'tokens.mint': { credentials: ['tenant_key'] },
   'tokens.revoke': { credentials: ['tenant_key'] },
   'me.read': { credentials: ['user'], anyScope: [], ignoresResourceLock: true },

@@ -71,8 +71,14 @@ export class AesFieldCipher implements FieldCipher {
     return sealWith(key, version, tenantId, field, plaintext);
   }
 
-  /** Opens or throws `DecryptionFailed` (batch jobs, which count failures themselves). */
+  /**
+   * Opens or throws `DecryptionFailed` (batch jobs, which count failures themselves). The empty
+   * string is the one value stored as is: it says nothing, and it is what erasing a person leaves
+   * of their writing (directory/erasure.service.ts). Blanking a value in the database is no
+   * more than deleting it, which database access allows anyway.
+   */
   openOrThrow(tenantId: string, field: FieldRef, stored: string): string {
+    if (stored === '') return '';
     const match = FORMAT.exec(stored);
     if (!match) throw new DecryptionFailed('not a sealed value');
     const version = Number(match[1]);

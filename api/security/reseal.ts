@@ -54,7 +54,10 @@ export async function resealColumn(
     await cipher.keys.reserve(tenantId, batchSize);
     const version = cipher.keys.activeVersion(tenantId)!;
     const selects: SQL =
-      options.mode === 'plaintext' ? sql`${value} not like ${sealedPattern()}` : sql`${value} not like ${sealedPattern(version)}`;
+      // '' is stored as is (erased text: see AesFieldCipher.openOrThrow), in both modes.
+      options.mode === 'plaintext'
+        ? sql`${value} not like ${sealedPattern()} and ${value} <> ''`
+        : sql`${value} not like ${sealedPattern(version)} and ${value} <> ''`;
     const batch = await database.withTenant(tenantId, async (tx) => {
       const found = await rows<Record<string, string>>(
         tx,

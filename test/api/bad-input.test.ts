@@ -364,6 +364,26 @@ function pathOnlyCases(): Case[] {
       }
     }
   }
+  // Erasure (tenant API key): bad person ids and external ids change nothing.
+  const key = authOf('key');
+  for (const [name, id] of badIds) cases.push({ name: `POST erase: id ${name}`, method: 'POST', path: `/v1/directory/people/${encodeURIComponent(id)}/erase`, options: key });
+  cases.push({ name: 'POST erase: unknown id', method: 'POST', path: `/v1/directory/people/${uuidv7()}/erase`, options: key, type: 'urn:grove:problem:not-found' });
+  for (const [name, externalId, type] of [
+    ['unknown external id', 'nobody-here', 'urn:grove:problem:not-found'],
+    ['SQL external id', SQLI, 'urn:grove:problem:not-found'],
+    ['NUL external id', NUL, undefined],
+    ['external id over 200 characters', 'x'.repeat(201), 'urn:grove:problem:validation'],
+  ] as const) {
+    cases.push({ name: `POST erase: ${name}`, method: 'POST', path: `/v1/directory/users/${encodeURIComponent(externalId)}/erase`, options: key, ...(type ? { type } : {}) });
+  }
+  const platform = authOf('platform');
+  for (const [name, id] of badIds) {
+    cases.push({ name: `POST platform erase: tenant ${name}`, method: 'POST', path: `/v1/platform/tenants/${encodeURIComponent(id)}/people/${acme.ids.bob}/erase`, options: platform });
+    cases.push({ name: `POST platform erase: person ${name}`, method: 'POST', path: `/v1/platform/tenants/${acme.tenant.id}/people/${encodeURIComponent(id)}/erase`, options: platform });
+  }
+  cases.push({ name: 'POST platform erase: unknown tenant', method: 'POST', path: `/v1/platform/tenants/${uuidv7()}/people/${acme.ids.bob}/erase`, options: platform, type: 'urn:grove:problem:not-found' });
+  cases.push({ name: 'POST platform erase: unknown person', method: 'POST', path: `/v1/platform/tenants/${acme.tenant.id}/people/${uuidv7()}/erase`, options: platform, type: 'urn:grove:problem:not-found' });
+  cases.push({ name: 'POST erase: a widget token', method: 'POST', path: '/v1/directory/users/bob/erase', options: a, type: 'urn:grove:problem:forbidden' });
   // A non-JSON body is refused on PUT even though the route reads none.
   cases.push({ name: 'PUT reactions: non-JSON content type', method: 'PUT', path: `/v1/praise/${praiseId}/reactions/heart`, options: { ...a, raw: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, type: 'urn:grove:problem:unsupported-media-type' });
   // Someone else's praise: bob may not delete ann's praise.

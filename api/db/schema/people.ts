@@ -19,6 +19,11 @@ export const people = app.table(
     locale: text(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Set when the person was erased (GDPR art. 17): the row stays as a tombstone so praise and
+     * reactions that point to it keep their counts, but nothing in it identifies them.
+     */
+    erasedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),

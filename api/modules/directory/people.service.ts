@@ -49,6 +49,13 @@ export async function upsertPeople(tx: Tx, tenantId: string, input: unknown[]) {
         .where(and(eq(people.tenantId, tenantId), inArray(people.externalId, externalIds)))
     ).map((p) => [p.externalId, p]),
   );
+  // A tombstone's external id is never handed out, but a host that sends it back must not revive it.
+  for (const [externalId, { index }] of valid) {
+    if (!existing.get(externalId)?.erasedAt) continue;
+    errors.push({ index, externalId, errors: [{ path: 'externalId', message: 'this person was erased; use another externalId' }] });
+    valid.delete(externalId);
+  }
+  if (valid.size === 0) return { items: [], errors: errors.sort((a, b) => a.index - b.index), changed: [], people: [] };
   const now = new Date();
   const merged = [...valid.values()].map(({ row }) => {
     const before = existing.get(row.externalId);

@@ -28,7 +28,7 @@ export async function givePraise(tx: Tx, viewer: Viewer, fields: TenantFields, i
   const found = await tx
     .select({ id: people.id })
     .from(people)
-    .where(and(eq(people.tenantId, viewer.tenantId), inArray(people.id, recipientIds)));
+    .where(and(eq(people.tenantId, viewer.tenantId), inArray(people.id, recipientIds), isNull(people.erasedAt)));
   const known = new Set(found.map((p) => p.id));
   const missing = recipientIds.filter((id) => !known.has(id));
   if (missing.length > 0) throw new UnknownIds('people', missing, `No such colleague: ${missing.join(', ')}.`);

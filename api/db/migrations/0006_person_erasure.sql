@@ -1,0 +1,1 @@
+ALTER TABLE "app"."people" ADD COLUMN "erased_at" timestamp with time zone;
