@@ -22,7 +22,7 @@ export async function freshDatabase(): Promise<{ handle: DatabaseHandle; url: st
   const owner = await openDatabase({ url: url.toString(), max: 1 });
   await owner.migrate();
   await owner.close();
-  await admin.unsafe('alter role grove_app login');
+  await allowAppLogin(admin);
   const appUrl = new URL(url);
   appUrl.username = 'grove_app';
   appUrl.password = '';
@@ -36,4 +36,17 @@ export async function freshDatabase(): Promise<{ handle: DatabaseHandle; url: st
       await admin.end();
     },
   };
+}
+
+/**
+ * Lets grove_app log in (trust auth needs no password). The role is shared by every database of
+ * the cluster and test files create theirs in parallel: two concurrent ALTER ROLEs of one role
+ * fail with "tuple concurrently updated", so it is done once, under a cluster-wide advisory lock.
+ */
+async function allowAppLogin(admin: postgres.Sql): Promise<void> {
+  await admin.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext('grove_test_app_login'))`;
+    const [role] = await tx<{ login: boolean }[]>`select rolcanlogin as login from pg_roles where rolname = 'grove_app'`;
+    if (!role?.login) await tx.unsafe('alter role grove_app login');
+  });
 }
