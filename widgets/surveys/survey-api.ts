@@ -1,4 +1,4 @@
-import type { OpenSurveys, RespondBody, ResponseReceipt, Results, Survey, Trend } from '../../api/modules/surveys/surveys.schemas.js';
+import type { OpenSurveys, SurveyPage, RespondBody, ResponseReceipt, Results, Survey, Trend } from '../../api/modules/surveys/surveys.schemas.js';
 import type { GroveClient } from '../core/client.js';
 
 // The survey routes, on the shared client's `request()` (token, refresh on 401, retries of
@@ -16,6 +16,7 @@ export interface ResultsParams {
 
 export const surveysApi = (client: GroveClient) => ({
   open: (): Promise<OpenSurveys> => client.request('GET', '/v1/surveys/open'),
+  list: (limit = 20): Promise<SurveyPage> => client.request('GET', '/v1/surveys', { query: { limit } }),
   get: (id: string): Promise<Survey> => client.request('GET', path(id)),
   /** Retries reuse `idempotencyKey`, so one submission is recorded at most once. */
   respond: (id: string, body: RespondBody, idempotencyKey: string): Promise<ResponseReceipt> =>
