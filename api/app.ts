@@ -9,6 +9,7 @@ import { embedRoutes } from './modules/embed/embed.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { platformRoutes } from './modules/platform/platform.routes.js';
 import { praiseRoutes } from './modules/praise/praise.routes.js';
+import { surveyRoutes } from './modules/surveys/surveys.routes.js';
 
 /** Everything else is capped far lower than directory syncs, which carry up to 1,000 people. */
 const BODY_LIMIT = 64 * 1024;
@@ -42,7 +43,8 @@ export function createApp(deps: GroveDeps) {
     .route('/', platformRoutes)
     .route('/', directoryRoutes)
     .route('/', embedRoutes)
-    .route('/', praiseRoutes);
+    .route('/', praiseRoutes)
+    .route('/', surveyRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

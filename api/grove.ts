@@ -9,11 +9,15 @@ import { sweepIdempotencyKeys } from './http/idempotency.js';
 import { memoryRateLimits, type RateLimits } from './http/rate-limit.js';
 import { ViewerCache } from './http/viewer-cache.js';
 import { TenantRegistry } from './modules/platform/tenant-registry.js';
+import { mixSurveyAnswers } from './modules/surveys/mixing.js';
 import { AlertWebhook } from './security/alerts.js';
 import { KeyRing } from './security/keyring.js';
 import { RevocationList } from './security/revocations.js';
 import { SecurityEvents } from './security/security-events.js';
 import { CLOCK_LEEWAY_SECONDS, MAX_TTL_SECONDS, TokenService } from './security/tokens.js';
+
+/** How often survey answers are mixed: the longest an answer stays in arrival order. */
+export const SURVEY_MIX_INTERVAL_MS = 5 * 60_000;
 
 export interface GroveOptions {
   /** An open database; by default one is opened from the config. */
@@ -75,6 +79,10 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
   const sweep = () => void sweepIdempotencyKeys(database.db).catch((error: unknown) => log.error({ err: (error as Error).message }, 'idempotency sweep failed'));
   const sweeper = setInterval(sweep, 3_600_000);
   sweeper.unref();
+  // Survey answers are rewritten in random order every few minutes (mixing.ts explains why).
+  const mix = () => void mixSurveyAnswers(database).catch((error: unknown) => log.error({ err: (error as Error).message }, 'survey answer mixing failed'));
+  const mixer = setInterval(mix, SURVEY_MIX_INTERVAL_MS);
+  mixer.unref();
   const drain = async () => {
     await events.drain();
     await webhook.drain();
@@ -85,6 +93,7 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
     drain,
     async close() {
       clearInterval(sweeper);
+      clearInterval(mixer);
       revocations.stop();
       keys.stop();
       await drain();

@@ -20,6 +20,12 @@ export interface RequiresOptions {
   transaction?: boolean;
   /** The resource this request acts on, compared with a resource-locked token's `res`. */
   resource?: (c: Context<AppEnv>) => string | undefined;
+  /**
+   * Whether the stored Idempotency-Key fingerprint covers the body (default) or only method and
+   * path. Survey responses: a hash of a body drawn from a small answer space, stored beside the
+   * respondent's principal, could be brute-forced back into their answers.
+   */
+  fingerprintBody?: boolean;
 }
 
 /**
@@ -50,14 +56,14 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
     }
     try {
       if (credential.kind === 'platform' || options.transaction === false) {
-        await runIdempotent(c, next, undefined);
+        await runIdempotent(c, next, undefined, options.fingerprintBody);
         return;
       }
       await c.var.deps.database
         .withTenant(credential.tenantId, async (tx) => {
           c.set('tx', tx);
           if (credential.kind === 'user') await loadViewer(c, credential, rule.anyScope ?? []);
-          await runIdempotent(c, next, tx);
+          await runIdempotent(c, next, tx, options.fingerprintBody);
           if (c.error || c.res.status >= 400) throw ROLLBACK;
         }, { readOnly: c.req.method === 'GET' })
         .catch((error: unknown) => {

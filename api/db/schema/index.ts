@@ -7,3 +7,4 @@ export * from './idempotency.js';
 export * from './people.js';
 export * from './company-values.js';
 export * from './praise.js';
+export * from './surveys.js';

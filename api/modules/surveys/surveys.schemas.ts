@@ -246,3 +246,6 @@ export const TrendRound = Round.extend({
 export const Trend = z.object({ surveyId: Uuid, rounds: z.array(TrendRound) }).openapi('SurveyTrend');
 export type Trend = z.infer<typeof Trend>;
 export type TrendRound = z.infer<typeof TrendRound>;
+
+export const TrendQuery = ResultsQuery.pick({ team: true, manager: true });
+export type TrendQuery = z.infer<typeof TrendQuery>;
