@@ -34,15 +34,19 @@ export type HiddenReason = z.infer<typeof HiddenReason>;
 export const SurveyStatus = z.enum(SURVEY_STATUSES);
 export type SurveyStatus = z.infer<typeof SurveyStatus>;
 
+/** PostgreSQL stores no NUL in text or jsonb: refused as bad input, not left to fail in the driver. */
+const text = (min: number, max: number) =>
+  z.string().trim().min(min).max(max).refine((v) => !v.includes('\u0000'), 'must not contain NUL');
+
 const DateTime = z.iso.datetime({ offset: true }).openapi({ format: 'date-time' });
 const isChoice = (type: QuestionType) => type === 'single_choice' || type === 'multiple_choice';
 
 export const QuestionInput = z
   .strictObject({
     type: QuestionType,
-    prompt: z.string().trim().min(1).max(PROMPT_MAX),
+    prompt: text(1, PROMPT_MAX),
     required: z.boolean().default(false),
-    options: z.array(z.string().trim().min(1).max(OPTION_MAX)).min(OPTIONS_MIN).max(OPTIONS_MAX).optional(),
+    options: z.array(text(1, OPTION_MAX)).min(OPTIONS_MIN).max(OPTIONS_MAX).optional(),
   })
   .superRefine((q, ctx) => {
     if (isChoice(q.type) && !q.options) ctx.addIssue({ code: 'custom', path: ['options'], message: 'choice questions need 2–20 options' });
@@ -64,7 +68,7 @@ export type Question = z.infer<typeof Question>;
 export const Audience = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('tenant') }),
-    z.strictObject({ kind: z.literal('teams'), teams: z.array(z.string().trim().min(1).max(200)).min(1).max(TEAMS_MAX) }),
+    z.strictObject({ kind: z.literal('teams'), teams: z.array(text(1, 200)).min(1).max(TEAMS_MAX) }),
     z.strictObject({ kind: z.literal('people'), personIds: z.array(Uuid).min(1).max(PEOPLE_MAX) }),
   ])
   .openapi('SurveyAudience');
@@ -121,8 +125,8 @@ const Thresholds = {
 
 export const CreateSurveyBody = z
   .strictObject({
-    title: z.string().trim().min(1).max(TITLE_MAX),
-    description: z.string().trim().max(DESCRIPTION_MAX).nullable().optional(),
+    title: text(1, TITLE_MAX),
+    description: text(0, DESCRIPTION_MAX).nullable().optional(),
     questions: z.array(QuestionInput).min(1).max(QUESTIONS_MAX),
     audience: Audience,
     opensAt: DateTime,
@@ -136,8 +140,8 @@ export type CreateSurveyBody = z.infer<typeof CreateSurveyBody>;
 
 export const UpdateSurveyBody = z
   .strictObject({
-    title: z.string().trim().min(1).max(TITLE_MAX).optional(),
-    description: z.string().trim().max(DESCRIPTION_MAX).nullable().optional(),
+    title: text(1, TITLE_MAX).optional(),
+    description: text(0, DESCRIPTION_MAX).nullable().optional(),
     closesAt: DateTime.optional(),
     audience: Audience.optional(),
     anonymityThreshold: Thresholds.anonymityThreshold.optional(),
@@ -181,7 +185,7 @@ export type ListQuery = z.infer<typeof ListQuery>;
 export const ResultsQuery = z.strictObject({
   round: z.coerce.number().int().min(1).max(100_000).optional(),
   groupBy: z.enum(['team', 'manager']).optional(),
-  team: z.string().trim().min(1).max(200).optional(),
+  team: text(1, 200).optional(),
   manager: Uuid.optional().openapi({ description: "A person id: that manager's whole reporting line." }),
 });
 export type ResultsQuery = z.infer<typeof ResultsQuery>;
