@@ -16,7 +16,8 @@ export function renderHeatmap(
   locale: string,
   hiddenText: (reason: GroupResult['hidden']) => string,
 ) {
-  const cols = questions.filter((q) => q.type !== 'text');
+  // Likert and eNPS have a headline figure; choice and text questions have no scale to colour.
+  const cols = questions.filter((q) => q.type === 'likert' || q.type === 'enps');
   const title = by === 'team' ? m.byTeam : m.byManager;
   const format = (kind: string, v: number) => (kind === 'enps' ? signedScore(v, locale) : kind === 'favourability' ? percent(v, locale) : decimal(v, locale));
   return html`<div class="scroll" role="region" aria-labelledby="heatmap-caption" tabindex="0">

@@ -40,6 +40,10 @@ export const resultsStyles = [
       justify-content: space-between;
       align-items: center;
       gap: 0.5rem;
+      padding: var(--_space);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      background: var(--_surface);
     }
     header label {
       display: flex;

@@ -263,7 +263,7 @@ export class GroveSurvey extends GroveElement {
 
   private renderAlert() {
     const count = this.checked.size ? issues(this.questions, this.answers).filter((i) => this.checked.has(i.questionId)).length : 0;
-    const text = this.submitProblem ? this.describe(this.submitProblem) : count && !this.paged ? this.m.fixErrors(count) : '';
+    const text = this.submitProblem ? this.describe(this.submitProblem) : !count ? '' : this.paged ? this.m.requiredError : this.m.fixErrors(count);
     return html`<div class="alert" part="alert" role="alert">${text}</div>`;
   }
 
