@@ -1,7 +1,7 @@
 import type { PropertyDeclarations, PropertyValues } from 'lit';
 import type { HiddenReason, QuestionResult, Results, Survey, Trend } from '../../api/modules/surveys/surveys.schemas.js';
 import { percent } from './format.js';
-import { client, GroveElement, html, nothing } from './kit.js';
+import { client, GroveElement, html, nothing, problemCode } from './kit.js';
 import { bar, renderDistribution, renderFavourability, renderGauge, renderTrend } from './results-charts.js';
 import { renderHeatmap } from './results-heatmap.js';
 import { surveysApi } from './survey-api.js';
@@ -200,6 +200,8 @@ export class GroveSurveyResults extends GroveElement {
 
   render() {
     const r = this.results;
+    // Asked before the first round opened: not an error, just nothing to show yet.
+    if (this.status === 'error' && this.problem && problemCode(this.problem) === 'survey-not-open') return this.renderEmpty(this.m.noResults);
     if (this.status !== 'ready') return this.renderState();
     if (!r) return html`${this.renderState()}${this.renderEmpty(this.m.noResults)}`;
     const m = this.m;

@@ -69,15 +69,13 @@ export const surveyStyles = [
       border: 1px solid var(--_border);
       overflow: hidden;
     }
-    .fill {
+    .bar svg {
+      display: block;
+      width: 100%;
       height: 100%;
-      background: var(--_primary);
-      transition: width 0.2s;
     }
-    @media (prefers-reduced-motion: reduce) {
-      .fill {
-        transition: none;
-      }
+    .fill {
+      fill: var(--_primary);
     }
     fieldset {
       border: 0;
@@ -129,7 +127,7 @@ export const surveyStyles = [
     }
     .scale .option {
       flex-direction: column;
-      justify-content: center;
+      justify-content: flex-start;
       text-align: center;
       gap: 0.25rem;
       padding: 0.375rem 0.25rem;

@@ -244,7 +244,8 @@ export class GroveSurvey extends GroveElement {
       <span id="progress-label">${label}</span>
       <div class="bar" part="progress-bar" role="progressbar" aria-labelledby="progress-label" aria-valuemin="0"
         aria-valuemax=${total} aria-valuenow=${current} aria-valuetext=${label}>
-        <div class="fill" style="width: ${total ? (current / total) * 100 : 0}%"></div>
+        <!-- Drawn with an SVG attribute, not a style attribute: host pages' CSP often forbids inline styles. -->
+        <svg viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true"><rect class="fill" height="1" width=${total ? (current / total) * 100 : 0} /></svg>
       </div>
     </div>`;
   }
@@ -264,7 +265,9 @@ export class GroveSurvey extends GroveElement {
   private renderAlert() {
     const count = this.checked.size ? issues(this.questions, this.answers).filter((i) => this.checked.has(i.questionId)).length : 0;
     const text = this.submitProblem ? this.describe(this.submitProblem) : !count ? '' : this.paged ? this.m.requiredError : this.m.fixErrors(count);
-    return html`<div class="alert" part="alert" role="alert">${text}</div>`;
+    // Paged, the question's own message says it already: the alert is then for screen readers only.
+    const onlyAnnounced = this.paged && !this.submitProblem;
+    return html`<div class=${onlyAnnounced ? 'alert visually-hidden' : 'alert'} part="alert" role="alert">${text}</div>`;
   }
 
   private renderButtons() {
