@@ -66,7 +66,9 @@ const isIn = (part: string) => (f: Awaited<ReturnType<typeof focused>>) => f.hos
 const isInput = (f: Awaited<ReturnType<typeof focused>>) => f.host === 'grove-survey' && f.tag === 'input';
 
 async function participation(surveyId: string): Promise<number> {
-  const res = await fetch(`${stack.apiUrl}/v1/surveys/${surveyId}/results`, { headers: { authorization: `Bearer ${stack.tenant.apiKey}` } });
+  const res = await fetch(`${stack.apiUrl}/v1/surveys/${surveyId}/results`, {
+    headers: { authorization: `Bearer ${stack.tenant.apiKey}` },
+  });
   if (!res.ok) throw new Error(`results: ${res.status}`);
   return ((await res.json()) as { participation: { responded: number } }).participation.responded;
 }
@@ -150,7 +152,9 @@ describe('<grove-survey>', () => {
     expect(await text(w.alert)).toBe('3 questions need an answer.');
     expect(await w.el.locator('fieldset[aria-invalid="true"]').count()).toBe(3);
     // Focus goes to the first question that needs an answer.
-    expect(await page.evaluate(() => document.querySelector('grove-survey')!.shadowRoot!.activeElement?.closest('fieldset')?.dataset.question)).toBe(survey.questions[0]!.id);
+    expect(await page.evaluate(() => document.querySelector('grove-survey')!.shadowRoot!.activeElement?.closest('fieldset')?.dataset.question)).toBe(
+      survey.questions[0]!.id,
+    );
 
     await chooseByKeyboard(page, 4); // Likert 5
     await page.keyboard.press('Tab');
@@ -270,11 +274,15 @@ describe('<grove-survey-results>', () => {
     const r = await openResults({ locale: 'fr' });
     expect(await text(r.locator('[part~="participation"]'))).toContain(`8 personnes sur ${5 + SURVEY_PEOPLE.length} ont répondu`);
     expect(await text(r.locator('[part="favourability"] .figure'))).toBe('62,5 %');
-    const people = r.locator('[part="heatmap"] tr', { has: page.locator('th', { hasText: 'People' }) });
+    const people = r.locator('[part="heatmap"] tr', {
+      has: page.locator('th', { hasText: 'People' }),
+    });
     expect(await text(people.locator('[part="hidden-cell"]'))).toBe('Masqué masqué : moins de 3 réponses');
-    expect((await r.locator('[part="comments"] li').allTextContents()).sort()).toEqual(
-      ['Fewer meetings on Fridays.', 'Great onboarding.', 'More quiet rooms, please.'],
-    );
+    expect((await r.locator('[part="comments"] li').allTextContents()).sort()).toEqual([
+      'Fewer meetings on Fridays.',
+      'Great onboarding.',
+      'More quiet rooms, please.',
+    ]);
   });
 });
 

@@ -69,8 +69,14 @@ describe('heatmap', () => {
   it('heads each question with the figure of its type', () => {
     const f = { favourability: 75, enps: null, mean: 3.9 };
     expect(headline(f, 'likert')).toEqual({ kind: 'favourability', value: 75 });
-    expect(headline({ favourability: null, enps: -20, mean: 6 }, 'enps')).toEqual({ kind: 'enps', value: -20 });
-    expect(headline({ favourability: null, enps: null, mean: 1.5 }, 'single_choice')).toEqual({ kind: 'mean', value: 1.5 });
+    expect(headline({ favourability: null, enps: -20, mean: 6 }, 'enps')).toEqual({
+      kind: 'enps',
+      value: -20,
+    });
+    expect(headline({ favourability: null, enps: null, mean: 1.5 }, 'single_choice')).toEqual({
+      kind: 'mean',
+      value: 1.5,
+    });
     expect(headline({ favourability: null, enps: null, mean: null }, 'likert')).toBeNull();
   });
 });

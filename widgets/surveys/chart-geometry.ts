@@ -81,9 +81,10 @@ export function heatBand(value: number, kind: 'favourability' | 'enps'): 0 | 1 |
 }
 
 /** The figure a heatmap shows for a question: favourability for Likert, the score for eNPS, else the mean. */
-export function headline(f: { favourability: number | null; enps: number | null; mean: number | null }, type: string):
-  | { kind: 'favourability' | 'enps' | 'mean'; value: number }
-  | null {
+export function headline(
+  f: { favourability: number | null; enps: number | null; mean: number | null },
+  type: string,
+): { kind: 'favourability' | 'enps' | 'mean'; value: number } | null {
   if (type === 'likert' && f.favourability !== null) return { kind: 'favourability', value: f.favourability };
   if (type === 'enps' && f.enps !== null) return { kind: 'enps', value: f.enps };
   if (f.mean !== null) return { kind: 'mean', value: f.mean };

@@ -7,7 +7,10 @@ export function percent(value: number, locale: string): string {
 
 /** An eNPS score, signed like people write it: `+23`, `0`, `−12` (U+2212 minus). */
 export function signedScore(value: number, locale: string): string {
-  const formatted = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: 'exceptZero' }).format(value);
+  const formatted = new Intl.NumberFormat(locale, {
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  }).format(value);
   return formatted.replace('-', '−');
 }
 

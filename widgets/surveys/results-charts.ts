@@ -17,7 +17,9 @@ export function renderGauge(q: QuestionResult, m: SurveyMessages, locale: string
   return html`<figure class="gauge" part="gauge">
     <svg viewBox="0 0 200 122" role="img" aria-label=${label}>
       <title>${label}</title>
-      <desc>${`${m.promoters} ${percent(e.promoters, locale)}, ${m.passives} ${percent(e.passives, locale)}, ${m.detractors} ${percent(e.detractors, locale)}`}</desc>
+      <desc>
+        ${`${m.promoters} ${percent(e.promoters, locale)}, ${m.passives} ${percent(e.passives, locale)}, ${m.detractors} ${percent(e.detractors, locale)}`}
+      </desc>
       <path class="track" d=${gaugeArc(-100, 100)} />
       <path class=${e.score < 0 ? 'value negative' : 'value'} d=${gaugeArc(from, to)} />
       <line class="tick" x1=${GAUGE.cx} y1=${GAUGE.cy - GAUGE.r - 10} x2=${GAUGE.cx} y2=${GAUGE.cy - GAUGE.r + 10} />
@@ -28,9 +30,18 @@ export function renderGauge(q: QuestionResult, m: SurveyMessages, locale: string
     </svg>
     <figcaption>
       <ul class="legend">
-        <li><span class="swatch promoters" aria-hidden="true"></span>${m.promoters}: <strong>${percent(e.promoters, locale)}</strong></li>
-        <li><span class="swatch passives" aria-hidden="true"></span>${m.passives}: <strong>${percent(e.passives, locale)}</strong></li>
-        <li><span class="swatch detractors" aria-hidden="true"></span>${m.detractors}: <strong>${percent(e.detractors, locale)}</strong></li>
+        <li>
+          <span class="swatch promoters" aria-hidden="true"></span>${m.promoters}:
+          <strong>${percent(e.promoters, locale)}</strong>
+        </li>
+        <li>
+          <span class="swatch passives" aria-hidden="true"></span>${m.passives}:
+          <strong>${percent(e.passives, locale)}</strong>
+        </li>
+        <li>
+          <span class="swatch detractors" aria-hidden="true"></span>${m.detractors}:
+          <strong>${percent(e.detractors, locale)}</strong>
+        </li>
       </ul>
     </figcaption>
   </figure>`;
@@ -52,9 +63,11 @@ export function renderFavourability(questions: QuestionResult[], m: SurveyMessag
       const value = q.favourability;
       return html`<li>
         <span class="prompt">${q.prompt}</span>
-        ${value === null
-          ? html`<span class="hidden-note">${hidden(q)}</span>`
-          : html`${bar(value, m.favourable(q.prompt, percent(value, locale)))}<strong class="figure">${percent(value, locale)}</strong>`}
+        ${
+          value === null
+            ? html`<span class="hidden-note">${hidden(q)}</span>`
+            : html`${bar(value, m.favourable(q.prompt, percent(value, locale)))}<strong class="figure">${percent(value, locale)}</strong>`
+        }
       </li>`;
     })}
   </ul>`;
@@ -64,23 +77,33 @@ export function renderFavourability(questions: QuestionResult[], m: SurveyMessag
 export function renderDistribution(q: QuestionResult, m: SurveyMessages, locale: string) {
   const rows = q.distribution ?? [];
   const total = rows.reduce((s, r) => s + r.count, 0);
-  const name = (value: number, label: string | null) =>
-    label ?? (q.type === 'likert' ? `${value} · ${m.likert[value - 1] ?? ''}` : String(value));
+  const name = (value: number, label: string | null) => label ?? (q.type === 'likert' ? `${value} · ${m.likert[value - 1] ?? ''}` : String(value));
   return html`<table class="distribution" part="distribution">
-    <caption class="visually-hidden">${q.prompt}</caption>
-    <thead class="visually-hidden"><tr><th scope="col">${m.distribution}</th><th scope="col">%</th><th scope="col">#</th></tr></thead>
-    <tbody>
-      ${rows.map((r) => {
-        const share = total ? (r.count / total) * 100 : 0;
-        return html`<tr>
-          <th scope="row">${name(r.value, r.label)}</th>
-          <td class="bar-cell"><span aria-hidden="true">${bar(share, '', q.type === 'enps' ? enpsKind(r.value) : '')}</span>${percent(Math.round(share * 10) / 10, locale)}</td>
-          <td class="count">${r.count}</td>
-        </tr>`;
-      })}
-    </tbody>
-  </table>
-  ${q.mean !== null ? html`<p class="muted">${m.mean(decimal(q.mean, locale))} · ${m.responses(q.responses ?? total)}</p>` : nothing}`;
+      <caption class="visually-hidden">
+        ${q.prompt}
+      </caption>
+      <thead class="visually-hidden">
+        <tr>
+          <th scope="col">${m.distribution}</th>
+          <th scope="col">%</th>
+          <th scope="col">#</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows.map((r) => {
+          const share = total ? (r.count / total) * 100 : 0;
+          return html`<tr>
+            <th scope="row">${name(r.value, r.label)}</th>
+            <td class="bar-cell">
+              <span aria-hidden="true">${bar(share, '', q.type === 'enps' ? enpsKind(r.value) : '')}</span
+              >${percent(Math.round(share * 10) / 10, locale)}
+            </td>
+            <td class="count">${r.count}</td>
+          </tr>`;
+        })}
+      </tbody>
+    </table>
+    ${q.mean !== null ? html`<p class="muted">${m.mean(decimal(q.mean, locale))} · ${m.responses(q.responses ?? total)}</p>` : nothing}`;
 }
 
 const enpsKind = (v: number) => (v >= 9 ? 'promoters' : v >= 7 ? 'passives' : 'detractors');
@@ -94,9 +117,14 @@ export function renderTrend(prompt: string, questionId: string, type: string, ro
     return f ? headline(f, type) : null;
   });
   const kind = figures.find((f) => f)?.kind ?? 'mean';
-  const domain = kind === 'enps' ? { min: -100, max: 100 } : kind === 'favourability' ? { min: 0, max: 100 } : { min: 0, max: type === 'likert' ? 5 : 10 };
+  const domain =
+    kind === 'enps' ? { min: -100, max: 100 } : kind === 'favourability' ? { min: 0, max: 100 } : { min: 0, max: type === 'likert' ? 5 : 10 };
   const format = (v: number) => (kind === 'enps' ? signedScore(v, locale) : kind === 'favourability' ? percent(v, locale) : decimal(v, locale));
-  const line = trendLine(figures.map((f) => f?.value ?? null), BOX, domain);
+  const line = trendLine(
+    figures.map((f) => f?.value ?? null),
+    BOX,
+    domain,
+  );
   const xs = trendX(rounds.length, BOX);
   const words = rounds.map((r, i) => `${m.round(r.number)} ${figures[i] ? format(figures[i]!.value) : m.hiddenMark}`).join(', ');
   const label = m.trendSummary(prompt, words);

@@ -19,10 +19,13 @@ export function renderHeatmap(
   // Likert and eNPS have a headline figure; choice and text questions have no scale to colour.
   const cols = questions.filter((q) => q.type === 'likert' || q.type === 'enps');
   const title = by === 'team' ? m.byTeam : m.byManager;
-  const format = (kind: string, v: number) => (kind === 'enps' ? signedScore(v, locale) : kind === 'favourability' ? percent(v, locale) : decimal(v, locale));
+  const format = (kind: string, v: number) =>
+    kind === 'enps' ? signedScore(v, locale) : kind === 'favourability' ? percent(v, locale) : decimal(v, locale);
   return html`<div class="scroll" role="region" aria-labelledby="heatmap-caption" tabindex="0">
     <table class="heatmap" part="heatmap">
-      <caption id="heatmap-caption">${title}<span class="muted"> — ${m.heatmapHint}</span></caption>
+      <caption id="heatmap-caption">
+        ${title}<span class="muted"> — ${m.heatmapHint}</span>
+      </caption>
       <thead>
         <tr>
           <th scope="col">${m.group}</th>
@@ -36,7 +39,9 @@ export function renderHeatmap(
             ? html`<tr class="suppressed" data-hidden=${g.hidden}>
                 <th scope="row">${g.label}</th>
                 <td class="num">–</td>
-                <td class="hidden-cell" part="hidden-cell" colspan=${cols.length}><span class="mark">${m.hiddenMark}</span> ${hiddenText(g.hidden)}</td>
+                <td class="hidden-cell" part="hidden-cell" colspan=${cols.length}>
+                  <span class="mark">${m.hiddenMark}</span> ${hiddenText(g.hidden)}
+                </td>
               </tr>`
             : html`<tr>
                 <th scope="row">${g.label}</th>

@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { Question } from '../../api/modules/surveys/surveys.schemas.js';
-import { ANSWER_TEXT_MAX, answerIssue, answeredCount, issues, responseBody, scale, toggleChoice, withAnswer, type Answers } from './survey-answers.js';
+import {
+  ANSWER_TEXT_MAX,
+  answerIssue,
+  answeredCount,
+  issues,
+  responseBody,
+  scale,
+  toggleChoice,
+  withAnswer,
+  type Answers,
+} from './survey-answers.js';
 
-const q = (id: string, type: Question['type'], required = false, options?: string[]): Question => ({ id, type, prompt: id, required, ...(options && { options }) });
+const q = (id: string, type: Question['type'], required = false, options?: string[]): Question => ({
+  id,
+  type,
+  prompt: id,
+  required,
+  ...(options && { options }),
+});
 const questions = [
   q('likert', 'likert', true),
   q('enps', 'enps', true),
@@ -20,7 +36,12 @@ describe('survey answers', () => {
 
   it('flags every unanswered required question, and only those', () => {
     expect(issues(questions, {}).map((i) => i.questionId)).toEqual(['likert', 'enps', 'multi']);
-    const answers: Answers = { likert: { value: 4 }, enps: { value: 0 }, multi: { choices: [] }, text: { text: '   ' } };
+    const answers: Answers = {
+      likert: { value: 4 },
+      enps: { value: 0 },
+      multi: { choices: [] },
+      text: { text: '   ' },
+    };
     expect(issues(questions, answers)).toEqual([{ questionId: 'multi', issue: 'required' }]);
   });
 

@@ -21,7 +21,6 @@ export const surveysApi = (client: GroveClient) => ({
   /** Retries reuse `idempotencyKey`, so one submission is recorded at most once. */
   respond: (id: string, body: RespondBody, idempotencyKey: string): Promise<ResponseReceipt> =>
     client.request('POST', path(id, '/responses'), { body, idempotencyKey }),
-  results: (id: string, params: ResultsParams = {}): Promise<Results> =>
-    client.request('GET', path(id, '/results'), { query: { ...params } }),
+  results: (id: string, params: ResultsParams = {}): Promise<Results> => client.request('GET', path(id, '/results'), { query: { ...params } }),
   trend: (id: string): Promise<Trend> => client.request('GET', path(id, '/trend')),
 });

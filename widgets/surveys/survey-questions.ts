@@ -17,7 +17,11 @@ export interface QuestionView {
 }
 
 /** Ids of a question's parts, unique inside the element's shadow root. */
-export const ids = (q: Question) => ({ field: `q-${q.id}`, error: `q-${q.id}-error`, hint: `q-${q.id}-hint` });
+export const ids = (q: Question) => ({
+  field: `q-${q.id}`,
+  error: `q-${q.id}-error`,
+  hint: `q-${q.id}-hint`,
+});
 
 function issueText(issue: AnswerIssue, v: QuestionView): string {
   if (issue === 'too-long') return v.m.tooLong((v.answer?.text?.trim().length ?? 0) - ANSWER_TEXT_MAX);
@@ -44,9 +48,17 @@ export function renderQuestion(v: QuestionView) {
     const length = v.answer?.text?.trim().length ?? 0;
     return html`<fieldset class="question" part="question" data-question=${q.id}>
       ${legend}
-      <textarea id=${id.field} part="control" aria-label=${q.prompt} aria-required=${q.required ? 'true' : 'false'}
-        aria-invalid=${invalid} aria-describedby=${describedBy} ?disabled=${v.disabled} .value=${v.answer?.text ?? ''}
-        @input=${(e: Event) => v.onAnswer({ text: (e.target as HTMLTextAreaElement).value })}></textarea>
+      <textarea
+        id=${id.field}
+        part="control"
+        aria-label=${q.prompt}
+        aria-required=${q.required ? 'true' : 'false'}
+        aria-invalid=${invalid}
+        aria-describedby=${describedBy}
+        ?disabled=${v.disabled}
+        .value=${v.answer?.text ?? ''}
+        @input=${(e: Event) => v.onAnswer({ text: (e.target as HTMLTextAreaElement).value })}
+      ></textarea>
       <span id=${id.hint} part="counter" class=${length > ANSWER_TEXT_MAX ? 'muted over' : 'muted'}>${m.charCount(length, ANSWER_TEXT_MAX)}</span>
       ${error}
     </fieldset>`;
@@ -59,11 +71,17 @@ export function renderQuestion(v: QuestionView) {
       <p id=${id.hint} class="muted">${m.chooseAny}</p>
       <div class="choices">
         ${scale(q).map(
-          (i) => html`<label class="option" part="option">
-            <input type="checkbox" name=${id.field} .checked=${chosen.has(i)} ?disabled=${v.disabled}
-              @change=${() => v.onAnswer(toggleChoice(v.answer, i))} />
-            <span>${q.options![i]}</span>
-          </label>`,
+          (i) =>
+            html`<label class="option" part="option">
+              <input
+                type="checkbox"
+                name=${id.field}
+                .checked=${chosen.has(i)}
+                ?disabled=${v.disabled}
+                @change=${() => v.onAnswer(toggleChoice(v.answer, i))}
+              />
+              <span>${q.options![i]}</span>
+            </label>`,
         )}
       </div>
       ${error}
@@ -72,24 +90,40 @@ export function renderQuestion(v: QuestionView) {
 
   // Likert, eNPS and single choice: one radio group.
   const values = scale(q);
-  const label = (value: number) =>
-    q.type === 'likert' ? m.likert[value - 1]! : q.type === 'single_choice' ? q.options![value]! : String(value);
+  const label = (value: number) => (q.type === 'likert' ? m.likert[value - 1]! : q.type === 'single_choice' ? q.options![value]! : String(value));
   const endLabel = (value: number) => (q.type !== 'enps' ? '' : value === 0 ? ` (${m.enpsLow})` : value === 10 ? ` (${m.enpsHigh})` : '');
-  return html`<fieldset class="question" part="question" role="radiogroup" data-question=${q.id} data-type=${q.type}
-    aria-required=${q.required ? 'true' : 'false'} aria-invalid=${invalid} aria-describedby=${describedBy}>
+  return html`<fieldset
+    class="question"
+    part="question"
+    role="radiogroup"
+    data-question=${q.id}
+    data-type=${q.type}
+    aria-required=${q.required ? 'true' : 'false'}
+    aria-invalid=${invalid}
+    aria-describedby=${describedBy}
+  >
     ${legend}
     <div class=${q.type === 'single_choice' ? 'choices' : `scale scale-${q.type}`}>
       ${values.map(
-        (value) => html`<label class="option" part="option">
-          <input type="radio" name=${id.field} value=${value} .checked=${v.answer?.value === value} ?disabled=${v.disabled}
-            @change=${() => v.onAnswer({ value })} />
-          <span>${label(value)}</span>${endLabel(value) ? html`<span class="visually-hidden">${endLabel(value)}</span>` : nothing}
-        </label>`,
+        (value) =>
+          html`<label class="option" part="option">
+            <input
+              type="radio"
+              name=${id.field}
+              value=${value}
+              .checked=${v.answer?.value === value}
+              ?disabled=${v.disabled}
+              @change=${() => v.onAnswer({ value })}
+            />
+            <span>${label(value)}</span>${endLabel(value) ? html`<span class="visually-hidden">${endLabel(value)}</span>` : nothing}
+          </label>`,
       )}
     </div>
-    ${q.type === 'enps'
-      ? html`<div id=${id.hint} class="ends muted" part="scale-ends"><span>0 = ${m.enpsLow}</span><span>10 = ${m.enpsHigh}</span></div>`
-      : nothing}
+    ${
+      q.type === 'enps'
+        ? html`<div id=${id.hint} class="ends muted" part="scale-ends"><span>0 = ${m.enpsLow}</span><span>10 = ${m.enpsHigh}</span></div>`
+        : nothing
+    }
     ${error}
   </fieldset>`;
 }

@@ -105,7 +105,12 @@ export class GroveSurveyResults extends GroveElement {
         if (seq === this.loadSeq) [this.info, this.results, this.trend] = [null, null, null];
         return;
       }
-      const params = { round: this.round, groupBy: this.groupBy === 'manager' ? ('manager' as const) : ('team' as const), team: this.team, manager: this.manager };
+      const params = {
+        round: this.round,
+        groupBy: this.groupBy === 'manager' ? ('manager' as const) : ('team' as const),
+        team: this.team,
+        manager: this.manager,
+      };
       const [info, results, trend] = await Promise.all([this.api.get(id), this.api.results(id, params), this.api.trend(id)]);
       if (seq !== this.loadSeq) return;
       [this.info, this.results, this.trend] = [info, results, trend];
@@ -123,12 +128,16 @@ export class GroveSurveyResults extends GroveElement {
     const m = this.m;
     return html`<header part="header">
       <h2>${m.resultsLabel(this.info?.title ?? '')}</h2>
-      ${r.rounds.length > 1
-        ? html`<label>${m.roundPicker}
-            <select part="round-select" @change=${(e: Event) => (this.round = Number((e.target as HTMLSelectElement).value))}>
-              ${r.rounds.map((x) => html`<option value=${x.number} ?selected=${x.number === r.round.number}>${m.round(x.number)} · ${this.l10n.fullDate(x.opensAt).split(' ').slice(0, 4).join(' ')}</option>`)}
-            </select></label>`
-        : nothing}
+      ${
+        r.rounds.length > 1
+          ? html`<label
+              >${m.roundPicker}
+              <select part="round-select" @change=${(e: Event) => (this.round = Number((e.target as HTMLSelectElement).value))}>
+                ${r.rounds.map((x) => html`<option value=${x.number} ?selected=${x.number === r.round.number}>${m.round(x.number)} · ${this.l10n.fullDate(x.opensAt).split(' ').slice(0, 4).join(' ')}</option>`)}
+              </select></label
+            >`
+          : nothing
+      }
     </header>`;
   }
 
@@ -157,18 +166,18 @@ export class GroveSurveyResults extends GroveElement {
     const likert = r.questions.filter((q) => q.type === 'likert');
     const hidden = (q: QuestionResult) => this.hiddenText(q.hidden);
     return html`${enps.map((q, i) =>
-        this.card(`enps-${i}`, m.enps, q.enps ? renderGauge(q, m, locale) : html`<p class="hidden-note" part="hidden">${hidden(q)}</p>`, q.prompt),
-      )}
-      ${likert.length ? this.card('fav-title', m.favourability, renderFavourability(likert, m, locale, hidden), m.favourabilityHint) : nothing}
-      ${r.questions
-        .filter((q) => q.type !== 'text')
-        .map((q, i) =>
-          this.card(
-            `dist-${i}`,
-            q.prompt,
-            q.distribution ? renderDistribution(q, m, locale) : html`<p class="hidden-note" part="hidden">${hidden(q)}</p>`,
-          ),
-        )}`;
+      this.card(`enps-${i}`, m.enps, q.enps ? renderGauge(q, m, locale) : html`<p class="hidden-note" part="hidden">${hidden(q)}</p>`, q.prompt),
+    )}
+    ${likert.length ? this.card('fav-title', m.favourability, renderFavourability(likert, m, locale, hidden), m.favourabilityHint) : nothing}
+    ${r.questions
+      .filter((q) => q.type !== 'text')
+      .map((q, i) =>
+        this.card(
+          `dist-${i}`,
+          q.prompt,
+          q.distribution ? renderDistribution(q, m, locale) : html`<p class="hidden-note" part="hidden">${hidden(q)}</p>`,
+        ),
+      )}`;
   }
 
   private renderComments(r: Results) {
@@ -177,11 +186,14 @@ export class GroveSurveyResults extends GroveElement {
       .filter((q) => q.type === 'text')
       .map((q, i) => {
         const c = q.comments;
-        const body = !c || c.hidden
-          ? html`<p class="hidden-note" part="hidden">${this.hiddenText(c?.hidden ?? q.hidden ?? 'comments_threshold')}</p>`
-          : c.items.length
-            ? html`<ul class="comments" part="comments">${c.items.map((t) => html`<li>${t}</li>`)}</ul>`
-            : html`<p class="muted">${m.noComments}</p>`;
+        const body =
+          !c || c.hidden
+            ? html`<p class="hidden-note" part="hidden">${this.hiddenText(c?.hidden ?? q.hidden ?? 'comments_threshold')}</p>`
+            : c.items.length
+              ? html`<ul class="comments" part="comments">
+                  ${c.items.map((t) => html`<li>${t}</li>`)}
+                </ul>`
+              : html`<p class="muted">${m.noComments}</p>`;
         return this.card(`comments-${i}`, `${m.comments} — ${q.prompt}`, body);
       });
   }
@@ -210,13 +222,21 @@ export class GroveSurveyResults extends GroveElement {
         ${this.renderHeader(r)}
         <div class="grid">
           ${this.renderParticipation(r)}
-          ${r.hidden
-            ? html`<section class="card wide" part="card"><p class="hidden-note" part="hidden">${m.populationHidden(r.thresholds.anonymity)}</p></section>`
-            : this.renderQuestionCards(r)}
+          ${
+            r.hidden
+              ? html`<section class="card wide" part="card">
+                  <p class="hidden-note" part="hidden">${m.populationHidden(r.thresholds.anonymity)}</p>
+                </section>`
+              : this.renderQuestionCards(r)
+          }
         </div>
-        ${!r.hidden && r.breakdown?.groups.length
-          ? html`<section class="card" part="card">${renderHeatmap(r.breakdown.by, r.breakdown.groups, r.questions, m, this.l10n.locale, (h) => this.hiddenText(h))}</section>`
-          : nothing}
+        ${
+          !r.hidden && r.breakdown?.groups.length
+            ? html`<section class="card" part="card">
+                ${renderHeatmap(r.breakdown.by, r.breakdown.groups, r.questions, m, this.l10n.locale, (h) => this.hiddenText(h))}
+              </section>`
+            : nothing
+        }
         ${this.renderTrends(r)} ${r.hidden ? nothing : this.renderComments(r)}
       </div>`;
   }

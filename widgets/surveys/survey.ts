@@ -3,13 +3,14 @@ import type { Question, Survey } from '../../api/modules/surveys/surveys.schemas
 import type { Problem } from '../core/problem.js';
 import { answeredCount, issues, responseBody, withAnswer, type AnswerDraft, type AnswerIssue, type Answers } from './survey-answers.js';
 import { surveysApi } from './survey-api.js';
+import { phaseOf, type SurveyPhase } from './survey-phase.js';
 import { surveyMessages } from './survey-locale.js';
+import { renderDone, renderHeader, renderProgress } from './survey-parts.js';
 import { renderQuestion } from './survey-questions.js';
 import { surveyStyles } from './survey.styles.js';
 import { client, emit, GroveElement, html, newIdempotencyKey, nothing, problemCode, toProblem } from './kit.js';
 
-/** Where the person is with the survey. */
-export type SurveyPhase = 'none' | 'answering' | 'thanks' | 'already' | 'closed' | 'not-open' | 'not-in-audience';
+export type { SurveyPhase } from './survey-phase.js';
 
 // Unsent answers of surveys taken out of the page (an SPA re-render), by survey id, for this page's life only.
 const parked = new Map<string, Answers>();
@@ -196,8 +197,10 @@ export class GroveSurvey extends GroveElement {
     if (code === 'survey-not-open') return this.finish('closed');
     if (code === 'not-in-audience') return this.finish('not-in-audience');
     // invalid-answers lists `{ questionId, reason }` (docs/surveys.md) rather than `{ path, message }`.
-    const reported = ((problem as unknown as { errors?: { questionId?: string; reason?: string }[] }).errors ?? []);
-    const mapped = reported.flatMap((e) => (e.questionId ? [[e.questionId, e.reason === 'missing_required' ? 'required' : 'too-long'] as const] : []));
+    const reported = (problem as unknown as { errors?: { questionId?: string; reason?: string }[] }).errors ?? [];
+    const mapped = reported.flatMap((e) =>
+      e.questionId ? [[e.questionId, e.reason === 'missing_required' ? 'required' : 'too-long'] as const] : [],
+    );
     if (mapped.length) this.serverIssues = new Map(mapped);
     this.submitProblem = problem;
   }
@@ -228,26 +231,10 @@ export class GroveSurvey extends GroveElement {
     else void this.submit();
   };
 
-  private renderHeader(s: Survey) {
-    return html`<header part="header">
-      <h2>${s.title}</h2>
-      ${s.description ? html`<p class="description">${s.description}</p>` : nothing}
-      <p class="anonymity" part="anonymity"><span aria-hidden="true">🔒 </span>${this.m.anonymity(s.anonymityThreshold)}</p>
-    </header>`;
-  }
-
   private renderProgress() {
     const total = this.questions.length;
     const current = this.paged ? this.step + 1 : answeredCount(this.questions, this.answers);
-    const label = this.paged ? this.m.progress(current, total) : this.m.answered(current, total);
-    return html`<div class="progress" part="progress">
-      <span id="progress-label">${label}</span>
-      <div class="bar" part="progress-bar" role="progressbar" aria-labelledby="progress-label" aria-valuemin="0"
-        aria-valuemax=${total} aria-valuenow=${current} aria-valuetext=${label}>
-        <!-- Drawn with an SVG attribute, not a style attribute: host pages' CSP often forbids inline styles. -->
-        <svg viewBox="0 0 100 1" preserveAspectRatio="none" aria-hidden="true"><rect class="fill" height="1" width=${total ? (current / total) * 100 : 0} /></svg>
-      </div>
-    </div>`;
+    return renderProgress(current, total, this.paged ? this.m.progress(current, total) : this.m.answered(current, total));
   }
 
   private renderQuestionAt(q: Question) {
@@ -273,56 +260,32 @@ export class GroveSurvey extends GroveElement {
   private renderButtons() {
     const last = !this.paged || this.step === this.questions.length - 1;
     return html`<div class="buttons">
-      ${this.paged && this.step > 0
-        ? html`<button type="button" part="previous-button" ?disabled=${this.submitting} @click=${() => this.previous()}>${this.m.previous}</button>`
-        : nothing}
-      ${last
-        ? html`<button type="submit" class="primary" part="submit-button" ?disabled=${this.submitting}>
-            ${this.submitting ? this.m.submitting : this.m.submit}
-          </button>`
-        : html`<button type="submit" class="primary" part="next-button">${this.m.next}</button>`}
-    </div>`;
-  }
-
-  private renderDone() {
-    const m = this.m;
-    const s = this.data;
-    const text = {
-      thanks: m.thanks,
-      already: m.alreadyAnswered,
-      closed: m.closed,
-      'not-open': s ? m.notOpenYet(this.l10n.fullDate(s.currentRound?.opensAt ?? s.opensAt)) : m.closed,
-      'not-in-audience': m.notInAudience,
-      none: m.nothingOpen,
-      answering: '',
-    }[this.phase];
-    return html`<div class="done" part="done" role="status" tabindex="-1" data-phase=${this.phase}>
-      ${s ? html`<h2>${s.title}</h2>` : nothing}
-      <p>${text}</p>
-      ${this.phase === 'thanks' ? html`<p class="muted">${m.thanksDetail}</p>` : nothing}
+      ${
+        this.paged && this.step > 0
+          ? html`<button type="button" part="previous-button" ?disabled=${this.submitting} @click=${() => this.previous()}>
+              ${this.m.previous}
+            </button>`
+          : nothing
+      }
+      ${
+        last
+          ? html`<button type="submit" class="primary" part="submit-button" ?disabled=${this.submitting}>
+              ${this.submitting ? this.m.submitting : this.m.submit}
+            </button>`
+          : html`<button type="submit" class="primary" part="next-button">${this.m.next}</button>`
+      }
     </div>`;
   }
 
   render() {
     const s = this.data;
     if (this.status !== 'ready') return this.renderState();
-    if (!s || this.phase !== 'answering') return html`${this.renderState()}${this.renderDone()}`;
+    if (!s || this.phase !== 'answering') return html`${this.renderState()}${renderDone(this.phase, s, this.m, (iso) => this.l10n.fullDate(iso))}`;
     const shown = this.paged ? [this.questions[this.step]!] : this.questions;
     return html`${this.renderState()}
       <form part="form" aria-label=${s.title} novalidate @submit=${this.onSubmitForm}>
-        ${this.renderHeader(s)} ${this.renderProgress()}
-        ${shown.map((q) => this.renderQuestionAt(q))}
-        ${this.renderAlert()} ${this.renderButtons()}
+        ${renderHeader(s, this.m)} ${this.renderProgress()} ${shown.map((q) => this.renderQuestionAt(q))} ${this.renderAlert()}
+        ${this.renderButtons()}
       </form>`;
   }
-}
-
-/** The phase a freshly loaded survey starts in. */
-export function phaseOf(survey: Survey | undefined): SurveyPhase {
-  if (!survey) return 'none';
-  if (survey.status === 'closed') return 'closed';
-  if (survey.status === 'scheduled' || !survey.currentRound) return 'not-open';
-  if (survey.viewer && !survey.viewer.inAudience) return 'not-in-audience';
-  if (survey.viewer?.responded) return 'already';
-  return 'answering';
 }

@@ -20,8 +20,17 @@ export function surveyBody(title: string, extra: Record<string, unknown> = {}) {
     description: 'Four questions, two minutes.',
     questions: [
       { type: 'likert', prompt: 'I have what I need to do my job well.', required: true },
-      { type: 'enps', prompt: 'How likely are you to recommend Acme as a place to work?', required: true },
-      { type: 'multiple_choice', prompt: 'Which perks do you use?', required: true, options: ['Lunch', 'Gym', 'Books'] },
+      {
+        type: 'enps',
+        prompt: 'How likely are you to recommend Acme as a place to work?',
+        required: true,
+      },
+      {
+        type: 'multiple_choice',
+        prompt: 'Which perks do you use?',
+        required: true,
+        options: ['Lunch', 'Gym', 'Books'],
+      },
       { type: 'text', prompt: 'Anything else?' },
     ],
     audience: { kind: 'tenant' },
@@ -43,7 +52,11 @@ export function pulseBody(title: string) {
 }
 
 /** Seeds answers server side: `[person, likert, enps, choices, text?]`. */
-export async function seedAnswers(stack: Stack, survey: { id: string; questions: Array<{ id: string }> }, rows: Array<[string, number, number, number[], string?]>) {
+export async function seedAnswers(
+  stack: Stack,
+  survey: { id: string; questions: Array<{ id: string }> },
+  rows: Array<[string, number, number, number[], string?]>,
+) {
   const [likert, enps, multi, text] = survey.questions.map((q) => q.id);
   for (const [as, l, e, choices, comment] of rows) {
     const answers = [

@@ -23,6 +23,7 @@ export const en = {
   alreadyAnswered: 'You have already answered this survey. Thank you!',
   closed: 'This survey is closed.',
   notOpenYet: (date: string) => `This survey opens on ${date}.`,
+  betweenRounds: 'The next round of this survey has not opened yet.',
   notInAudience: 'This survey is not addressed to you.',
   anonymity: (n: number) => `Your answers are anonymous; results are shown only for groups of ${n} or more.`,
   round: (n: number) => `Round ${n}`,
