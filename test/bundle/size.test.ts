@@ -54,18 +54,18 @@ describe('bundle', () => {
     expect(grove).not.toMatch(/anonymityThreshold|eNPS/);
   });
 
-  it('the survey chunk (both survey elements, en and fr) is at most 13 KB gzipped and carries no Lit of its own', () => {
+  it('the survey chunk (both survey elements, en and fr) is at most 13.5 KB gzipped and carries no Lit of its own', () => {
     const code = readFileSync(join(dist, surveyChunks()[0]!), 'utf8');
     expect(code).not.toMatch(/lit-html|ReactiveElement|attachShadow/);
     // It takes Lit and core from the grove.js that loaded it (the kit).
     expect(code).toContain('grove.kits');
     // Host pages' CSP often forbids inline styles: geometry goes in SVG attributes instead.
     expect(code).not.toMatch(/\sstyle=/);
-    expect(gzip(code)).toBeLessThanOrEqual(13 * KB);
+    expect(gzip(code)).toBeLessThanOrEqual(13.5 * KB);
   });
 
   // What a bundler user pays for the survey form alone, Lit external (the results are not imported).
-  it('the survey ES module, bundled without Lit, is at most 11 KB gzipped and needs none of the results', async () => {
+  it('the survey ES module, bundled without Lit, is at most 12 KB gzipped and needs none of the results', async () => {
     const files = [...closure(join(dist, 'esm/surveys/survey.js'))];
     expect(files.some((f) => /results/.test(f))).toBe(false);
     const build = await rollup({
@@ -77,7 +77,7 @@ describe('bundle', () => {
     await build.close();
     const entry = output.find((o) => o.type === 'chunk' && o.isEntry);
     if (entry?.type !== 'chunk') throw new Error('no entry chunk');
-    expect(gzip(entry.code)).toBeLessThanOrEqual(11 * KB);
+    expect(gzip(entry.code)).toBeLessThanOrEqual(12 * KB);
   });
 
   it('the praise wall ES module needs core but none of the composer', () => {
