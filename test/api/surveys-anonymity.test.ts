@@ -60,6 +60,8 @@ describe('the answer tables, from the catalog', () => {
       'survey_answers.survey_id:uuid',
       'survey_answers.round:integer',
       'survey_answers.question_id:uuid',
+      'survey_answers.team:text',
+      'survey_answers.managers:ARRAY',
       'survey_answers.value:smallint',
       'survey_answers.choices:ARRAY',
       'survey_answers.text:text',

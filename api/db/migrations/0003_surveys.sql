@@ -4,6 +4,8 @@ CREATE TABLE "app"."survey_answers" (
 	"survey_id" uuid NOT NULL,
 	"round" integer NOT NULL,
 	"question_id" uuid NOT NULL,
+	"team" text,
+	"managers" uuid[] DEFAULT '{}'::uuid[] NOT NULL,
 	"value" smallint,
 	"choices" smallint[],
 	"text" text,

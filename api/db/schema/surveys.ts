@@ -94,6 +94,12 @@ export const surveyAnswers = app.table(
     surveyId: uuid().notNull(),
     round: integer().notNull(),
     questionId: uuid().notNull(),
+    /**
+     * The response's group attributes, repeated so results aggregate one table without a join
+     * (bench/surveys.ts: the join cost more than the aggregation).
+     */
+    team: text(),
+    managers: uuid().array().notNull().default(sql`'{}'::uuid[]`),
     value: smallint(),
     choices: smallint().array(),
     text: text(),

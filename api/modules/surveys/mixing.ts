@@ -27,8 +27,8 @@ export async function mixRound(tx: Tx, tenantId: string, surveyId: string, round
       select ${tenantId}::uuid, m.new_id, ${surveyId}::uuid, ${round}::int, m.team, m.managers, true
         from moved m order by random()
     ), answers as (
-      insert into app.survey_answers (tenant_id, response_id, survey_id, round, question_id, value, choices, text)
-      select a.tenant_id, m.new_id, a.survey_id, a.round, a.question_id, a.value, a.choices, a.text
+      insert into app.survey_answers (tenant_id, response_id, survey_id, round, question_id, team, managers, value, choices, text)
+      select a.tenant_id, m.new_id, a.survey_id, a.round, a.question_id, a.team, a.managers, a.value, a.choices, a.text
         from app.survey_answers a join moved m on a.response_id = m.old_id
        where a.tenant_id = ${tenantId} and a.survey_id = ${surveyId} and a.round = ${round}
        order by random()

@@ -135,6 +135,8 @@ export async function storeResponse(
         surveyId,
         round,
         questionId: a.questionId,
+        team: group.team,
+        managers: group.managers,
         value: a.value,
         choices: a.choices,
         text: a.text === null ? null : sealAnswerText(tenantId, a.text),

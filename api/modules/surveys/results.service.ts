@@ -1,19 +1,19 @@
-import { sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { Problem } from '../../http/problems.js';
 import { openedRounds } from './rounds.js';
 import {
+  choiceCounts,
   comments,
-  distribution,
   groupKey,
   inLineOf,
   invitedCount,
   namesOf,
   populationCounts,
   respondentsBy,
-  statsBy,
+  TOTAL,
+  valueCounts,
   type Population,
-  type Stats,
+  type ValueCounts,
 } from './results.sql.js';
 import { commentsHidden, percent, populationHidden, suppressChildren } from './suppression.js';
 import { loadSurvey, scheduleOf, type Caller, type SurveyRow } from './surveys.service.js';
@@ -45,6 +45,38 @@ async function load(tx: Tx, caller: Caller, id: string): Promise<{ survey: Surve
 
 const numeric = (q: Question) => q.type !== 'text';
 
+/** What a question's figures are made of: top2 = 4–5, promoters 9–10, passives 7–8, detractors 0–6. */
+interface Stats {
+  n: number;
+  mean: number | null;
+  top2: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
+/** A question's figures from its answers per value (aggregated by PostgreSQL: results.sql.ts). */
+function statsOf(values: Map<number | null, number> | undefined): Stats | undefined {
+  if (!values) return undefined;
+  const s: Stats = { n: 0, mean: null, top2: 0, promoters: 0, passives: 0, detractors: 0 };
+  let sum = 0;
+  let scored = 0;
+  for (const [value, count] of values) {
+    s.n += count;
+    if (value === null) continue;
+    sum += value * count;
+    scored += count;
+    if (value >= 4) s.top2 += count;
+    if (value >= 9) s.promoters += count;
+    else if (value >= 7) s.passives += count;
+    else s.detractors += count;
+  }
+  s.mean = scored === 0 ? null : Math.round((sum / scored) * 100) / 100;
+  return s;
+}
+
+const statsIn = (counts: ValueCounts, key: string, questionId: string) => statsOf(counts.get(key)?.get(questionId));
+
 function figures(q: Question, s: Stats | undefined, k: number): QuestionFigures {
   if (!s || s.n < k) return { questionId: q.id, mean: null, favourability: null, enps: null };
   return {
@@ -67,7 +99,7 @@ async function questionResult(
   survey: SurveyRow,
   q: Question,
   s: Stats | undefined,
-  counts: Map<number, number> | undefined,
+  counts: Map<number | null, number> | undefined,
   respondents: number,
 ): Promise<QuestionResult> {
   const n = s?.n ?? 0;
@@ -96,10 +128,10 @@ async function questionResult(
   };
 }
 
-async function breakdown(tx: Tx, p: Population, survey: SurveyRow, by: 'team' | 'manager'): Promise<Results['breakdown']> {
+/** `counts`: the answers per value by the breakdown's group key (from the same pass as the totals). */
+async function breakdown(tx: Tx, p: Population, survey: SurveyRow, by: 'team' | 'manager', counts: ValueCounts): Promise<Results['breakdown']> {
   const k = survey.anonymityThreshold;
-  const key = groupKey(by, p.manager);
-  const [respondents, stats] = [await respondentsBy(tx, p, key), await statsBy(tx, p, key)];
+  const respondents = await respondentsBy(tx, p, groupKey(by, p.manager));
   const hidden = suppressChildren(respondents, k);
   const names = by === 'manager' ? await namesOf(tx, p.tenantId, [...respondents.keys()].filter((key) => key !== '')) : new Map<string, string>();
   const label = (key: string) => {
@@ -117,7 +149,7 @@ async function breakdown(tx: Tx, p: Population, survey: SurveyRow, by: 'team' | 
         label: label(key),
         respondents: why ? null : respondents.get(key)!,
         hidden: why,
-        questions: why ? [] : survey.questions.filter(numeric).map((q) => figures(q, stats.get(key)?.get(q.id), k)),
+        questions: why ? [] : survey.questions.filter(numeric).map((q) => figures(q, statsIn(counts, key, q.id), k)),
       };
     });
   return { by, groups };
@@ -145,11 +177,15 @@ export async function surveyResults(tx: Tx, caller: Caller, id: string, query: R
     hidden,
   };
   if (hidden) return { ...base, questions: [], breakdown: null };
-  const stats = (await statsBy(tx, p, sql`''`)).get('');
-  const counted = await distribution(tx, p);
+  // One pass over the answers: by the breakdown's groups and, as a grouping set, in total.
+  const values = await valueCounts(tx, p, query.groupBy ? groupKey(query.groupBy, p.manager) : groupKey('none', null), { total: true });
+  const choices = survey.questions.some((q) => q.type === 'multiple_choice') ? await choiceCounts(tx, p, groupKey('none', null)) : new Map();
   const questions: QuestionResult[] = [];
-  for (const q of survey.questions) questions.push(await questionResult(tx, p, survey, q, stats?.get(q.id), counted.get(q.id), counts.population));
-  return { ...base, questions, breakdown: query.groupBy ? await breakdown(tx, p, survey, query.groupBy) : null };
+  for (const q of survey.questions) {
+    const perValue = q.type === 'multiple_choice' ? choices.get('')?.get(q.id) : values.get(TOTAL)?.get(q.id);
+    questions.push(await questionResult(tx, p, survey, q, statsIn(values, TOTAL, q.id), perValue, counts.population));
+  }
+  return { ...base, questions, breakdown: query.groupBy ? await breakdown(tx, p, survey, query.groupBy, values) : null };
 }
 
 export async function surveyTrend(tx: Tx, caller: Caller, id: string, query: Pick<ResultsQuery, 'team' | 'manager'>): Promise<Trend | undefined> {
@@ -159,7 +195,7 @@ export async function surveyTrend(tx: Tx, caller: Caller, id: string, query: Pic
   const filter = await scope(tx, caller, query);
   const k = survey.anonymityThreshold;
   const p: Population = { tenantId: caller.tenantId, surveyId: id, rounds: rounds.map((r) => r.number), ...filter };
-  const stats = await statsBy(tx, p, groupKey('round', null));
+  const values = await valueCounts(tx, p, groupKey('round', null));
   const out: Trend['rounds'] = [];
   for (const round of rounds) {
     const counts = await populationCounts(tx, { ...p, rounds: [round.number] });
@@ -168,7 +204,7 @@ export async function surveyTrend(tx: Tx, caller: Caller, id: string, query: Pic
       ...round,
       respondents: hidden ? null : counts.population,
       hidden,
-      questions: hidden ? [] : survey.questions.filter(numeric).map((q) => figures(q, stats.get(String(round.number))?.get(q.id), k)),
+      questions: hidden ? [] : survey.questions.filter(numeric).map((q) => figures(q, statsIn(values, String(round.number), q.id), k)),
     });
   }
   return { surveyId: id, rounds: out };

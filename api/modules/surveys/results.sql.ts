@@ -4,9 +4,10 @@ import { openAnswerText } from './answer-text.js';
 import { inAudienceSql } from './surveys.service.js';
 
 /**
- * The aggregation queries behind results and trends. Every figure is computed by PostgreSQL;
- * Node only ever receives counts, means and (above the comment threshold) comment texts in
- * random order. No query here returns an answer row's id or a person.
+ * The aggregation queries behind results and trends. PostgreSQL does the counting; Node only
+ * ever receives counts (per group, question and value: at most 11 values a question) and, above
+ * the comment threshold, comment texts in random order, and derives means and percentages from
+ * those counts. No query here returns an answer row, its id or a person.
  */
 
 export interface Population {
@@ -19,49 +20,46 @@ export interface Population {
   manager: string | null;
 }
 
-export interface Stats {
-  n: number;
-  mean: number | null;
-  top2: number;
-  promoters: number;
-  passives: number;
-  detractors: number;
-}
+/** Answers per value, per group key and question: every figure of a question derives from these. */
+export type ValueCounts = Map<string, Map<string, Map<number | null, number>>>;
 
-/** Restricts responses `r` to the population. */
+/**
+ * Restricts `x` (a response or an answer row: both carry the group attributes) to the
+ * population.
+ */
 function where(p: Population): SQL {
-  return sql`r.tenant_id = ${p.tenantId} and r.survey_id = ${p.surveyId} and r.round = any(${toIntArray(p.rounds)})
-    ${p.team !== null ? sql`and r.team = ${p.team}` : sql``}
-    ${p.manager !== null ? sql`and r.managers @> array[${p.manager}]::uuid[]` : sql``}`;
+  return sql`x.tenant_id = ${p.tenantId} and x.survey_id = ${p.surveyId} and x.round = any(${toIntArray(p.rounds)})
+    ${p.team !== null ? sql`and x.team = ${p.team}` : sql``}
+    ${p.manager !== null ? sql`and x.managers @> array[${p.manager}]::uuid[]` : sql``}`;
 }
 
 const toIntArray = (values: number[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::int[]`;
 
 /**
- * The group key of response `r` in a breakdown. By team: the team ('' for none). By manager,
- * under the filter's manager X: X itself for X's direct reports, else the manager right below X
- * on the respondent's chain (that manager's whole reporting line); with no manager filter, the
- * top of the chain ('' for people without a manager). The groups partition the population.
+ * The group key of row `x` in a breakdown. By team: the team ('' for none). By manager, under
+ * the filter's manager X: X itself for X's direct reports, else the manager right below X on the
+ * respondent's chain (that manager's whole reporting line); with no manager filter, the top of
+ * the chain ('' for people without a manager). The groups partition the population.
  */
-export function groupKey(by: 'team' | 'manager' | 'round', manager: string | null): SQL {
-  if (by === 'round') return sql`r.round::text`;
-  if (by === 'team') return sql`coalesce(r.team, '')`;
-  if (manager === null) return sql`coalesce(r.managers[cardinality(r.managers)]::text, '')`;
-  return sql`(case when r.managers[1] = ${manager}::uuid then ${manager}::text
-                  else r.managers[array_position(r.managers, ${manager}::uuid) - 1]::text end)`;
+export function groupKey(by: 'team' | 'manager' | 'round' | 'none', manager: string | null): SQL {
+  if (by === 'none') return sql`''`;
+  if (by === 'round') return sql`x.round::text`;
+  if (by === 'team') return sql`coalesce(x.team, '')`;
+  if (manager === null) return sql`coalesce(x.managers[cardinality(x.managers)]::text, '')`;
+  return sql`(case when x.managers[1] = ${manager}::uuid then ${manager}::text
+                  else x.managers[array_position(x.managers, ${manager}::uuid) - 1]::text end)`;
 }
 
 /** Respondents of the round split by what a differencing observer could also query. */
 export async function populationCounts(tx: Tx, p: Population) {
   const base: Population = { ...p, team: null, manager: null };
+  const inTeam = p.team === null ? sql`true` : sql`x.team = ${p.team}`;
+  const inLine = p.manager === null ? sql`true` : sql`x.managers @> array[${p.manager}]::uuid[]`;
   const [row] = await rows<{ all: number; team: number; line: number; population: number }>(
     tx,
-    sql`select count(*)::int as "all",
-               count(*) filter (where ${p.team === null ? sql`true` : sql`r.team = ${p.team}`})::int as team,
-               count(*) filter (where ${p.manager === null ? sql`true` : sql`r.managers @> array[${p.manager}]::uuid[]`})::int as line,
-               count(*) filter (where ${p.team === null ? sql`true` : sql`r.team = ${p.team}`}
-                                  and ${p.manager === null ? sql`true` : sql`r.managers @> array[${p.manager}]::uuid[]`})::int as population
-          from app.survey_responses r where ${where(base)}`,
+    sql`select count(*)::int as "all", count(*) filter (where ${inTeam})::int as team,
+               count(*) filter (where ${inLine})::int as line, count(*) filter (where ${inTeam} and ${inLine})::int as population
+          from app.survey_responses x where ${where(base)}`,
   );
   return row ?? { all: 0, team: 0, line: 0, population: 0 };
 }
@@ -70,62 +68,49 @@ export async function populationCounts(tx: Tx, p: Population) {
 export async function respondentsBy(tx: Tx, p: Population, key: SQL): Promise<Map<string, number>> {
   const result = await rows<{ key: string; n: number }>(
     tx,
-    sql`select ${key} as key, count(*)::int as n from app.survey_responses r where ${where(p)} group by 1`,
+    sql`select ${key} as key, count(*)::int as n from app.survey_responses x where ${where(p)} group by 1`,
   );
   return new Map(result.map((r) => [r.key, Number(r.n)]));
 }
 
+/** The key under which `valueCounts(…, { total: true })` files the whole population's counts. */
+export const TOTAL = '\u0000total';
+
 /**
- * Per group key and question: answers, mean and the counts favourability and eNPS are made of
- * (top2 = 4–5, promoters 9–10, passives 7–8, detractors 0–6; each meaningful for its type only).
+ * How many answers each value got, per group key and question, in one pass over the answers
+ * (scale point or option index; null for text and multiple-choice answers, counted all the same).
+ * With `total`, the same pass also counts the whole population (a grouping set), under TOTAL.
+ * No group key is ever NULL (see groupKey), so NULL marks the total rows.
  */
-export async function statsBy(tx: Tx, p: Population, key: SQL): Promise<Map<string, Map<string, Stats>>> {
-  const result = await rows<{ key: string; question_id: string } & Record<keyof Stats, number | string | null>>(
+export async function valueCounts(tx: Tx, p: Population, key: SQL, options: { total?: boolean } = {}): Promise<ValueCounts> {
+  const result = await rows<{ key: string | null; question_id: string; value: number | null; n: number }>(
     tx,
-    sql`select ${key} as key, a.question_id, count(*)::int as n,
-               round(avg(a.value), 2)::float8 as mean,
-               count(*) filter (where a.value >= 4)::int as top2,
-               count(*) filter (where a.value >= 9)::int as promoters,
-               count(*) filter (where a.value between 7 and 8)::int as passives,
-               count(*) filter (where a.value <= 6)::int as detractors
-          from app.survey_answers a
-          join app.survey_responses r on r.tenant_id = a.tenant_id and r.id = a.response_id
-         where a.tenant_id = ${p.tenantId} and a.survey_id = ${p.surveyId} and a.round = any(${toIntArray(p.rounds)}) and ${where(p)}
-         group by 1, 2`,
+    sql`select ${key} as key, x.question_id, x.value, count(*)::int as n
+          from app.survey_answers x where ${where(p)}
+         group by ${options.total ? sql`grouping sets ((1, 2, 3), (2, 3))` : sql`1, 2, 3`}`,
   );
-  const out = new Map<string, Map<string, Stats>>();
-  for (const r of result) {
-    const byQuestion = out.get(r.key) ?? new Map<string, Stats>();
-    byQuestion.set(r.question_id, {
-      n: Number(r.n),
-      mean: r.mean === null ? null : Number(r.mean),
-      top2: Number(r.top2),
-      promoters: Number(r.promoters),
-      passives: Number(r.passives),
-      detractors: Number(r.detractors),
-    });
-    out.set(r.key, byQuestion);
-  }
-  return out;
+  return nest(result.map((r) => ({ ...r, key: r.key ?? TOTAL })));
 }
 
-/** How many answers each value (scale point or option index) got, per question. */
-export async function distribution(tx: Tx, p: Population): Promise<Map<string, Map<number, number>>> {
-  const result = await rows<{ question_id: string; v: number; n: number }>(
+/** Multiple choice: how many answers picked each option, per group key and question. */
+export async function choiceCounts(tx: Tx, p: Population, key: SQL): Promise<ValueCounts> {
+  const result = await rows<{ key: string; question_id: string; value: number; n: number }>(
     tx,
-    sql`select a.question_id, d.v::int as v, count(*)::int as n
-          from app.survey_answers a
-          join app.survey_responses r on r.tenant_id = a.tenant_id and r.id = a.response_id
-          cross join lateral unnest(coalesce(a.choices, array[a.value])) as d(v)
-         where a.tenant_id = ${p.tenantId} and a.survey_id = ${p.surveyId} and a.round = any(${toIntArray(p.rounds)}) and ${where(p)}
-           and a.text is null and d.v is not null
-         group by 1, 2`,
+    sql`select ${key} as key, x.question_id, c.v as value, count(*)::int as n
+          from app.survey_answers x cross join lateral unnest(x.choices) as c(v)
+         where ${where(p)} and x.choices is not null group by 1, 2, 3`,
   );
-  const out = new Map<string, Map<number, number>>();
+  return nest(result);
+}
+
+function nest(result: Array<{ key: string; question_id: string; value: number | null; n: number }>): ValueCounts {
+  const out: ValueCounts = new Map();
   for (const r of result) {
-    const m = out.get(r.question_id) ?? new Map<number, number>();
-    m.set(Number(r.v), Number(r.n));
-    out.set(r.question_id, m);
+    const byQuestion = out.get(r.key) ?? new Map<string, Map<number | null, number>>();
+    const byValue = byQuestion.get(r.question_id) ?? new Map<number | null, number>();
+    byValue.set(r.value === null ? null : Number(r.value), Number(r.n));
+    byQuestion.set(r.question_id, byValue);
+    out.set(r.key, byQuestion);
   }
   return out;
 }
@@ -134,10 +119,8 @@ export async function distribution(tx: Tx, p: Population): Promise<Map<string, M
 export async function comments(tx: Tx, p: Population, questionId: string): Promise<string[]> {
   const result = await rows<{ text: string }>(
     tx,
-    sql`select a.text from app.survey_answers a
-          join app.survey_responses r on r.tenant_id = a.tenant_id and r.id = a.response_id
-         where a.tenant_id = ${p.tenantId} and a.survey_id = ${p.surveyId} and a.round = any(${toIntArray(p.rounds)}) and ${where(p)}
-           and a.question_id = ${questionId} and a.text is not null
+    sql`select x.text from app.survey_answers x
+         where ${where(p)} and x.question_id = ${questionId} and x.text is not null
          order by random()`,
   );
   return result.map((r) => openAnswerText(p.tenantId, r.text));
@@ -145,13 +128,14 @@ export async function comments(tx: Tx, p: Population, questionId: string): Promi
 
 /** People in the audience now, in the filter's team and reporting line (invited = this). */
 export async function invitedCount(tx: Tx, p: Population): Promise<number> {
+  // The line walked down level by level; UNION (not ALL) also ends a cycle in the directory.
   const line =
     p.manager === null
       ? sql``
-      : sql`and me.id in (with recursive line(id, depth) as (
-              select id, 1 from app.people where tenant_id = ${p.tenantId} and manager_id = ${p.manager}
-              union all
-              select x.id, l.depth + 1 from app.people x join line l on x.tenant_id = ${p.tenantId} and x.manager_id = l.id where l.depth < 64)
+      : sql`and me.id in (with recursive line(id) as (
+              select id from app.people where tenant_id = ${p.tenantId} and manager_id = ${p.manager}
+              union
+              select x.id from app.people x join line l on x.manager_id = l.id where x.tenant_id = ${p.tenantId})
             select id from line)`;
   const [row] = await rows<{ n: number }>(
     tx,
