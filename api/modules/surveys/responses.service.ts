@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { v4 as uuidv4 } from 'uuid';
 import { rows, type Tx } from '../../db/client.js';
 import { surveyAnswers, surveyParticipation, surveyResponses } from '../../db/schema/surveys.js';
@@ -174,20 +174,4 @@ export async function respond(tx: Tx, viewer: Viewer, surveyId: string, body: Re
   const group = await groupAttributesOf(tx, viewer.tenantId, viewer.id);
   await storeResponse(tx, viewer.tenantId, surveyId, round.number, group, answers);
   return { surveyId, round: round.number };
-}
-
-/** Whether the person took part in a round (participation only; answers are never looked at). */
-export async function hasResponded(tx: Tx, tenantId: string, surveyId: string, round: number, personId: string): Promise<boolean> {
-  const found = await tx
-    .select({ round: surveyParticipation.round })
-    .from(surveyParticipation)
-    .where(
-      and(
-        eq(surveyParticipation.tenantId, tenantId),
-        eq(surveyParticipation.surveyId, surveyId),
-        eq(surveyParticipation.round, round),
-        eq(surveyParticipation.personId, personId),
-      ),
-    );
-  return found.length > 0;
 }
