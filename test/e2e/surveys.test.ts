@@ -210,7 +210,27 @@ describe('<grove-survey>', () => {
     expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 0]);
   });
 
-  it('says when there is nothing to answer', async () => {
+  it('says when a survey is closed or not open yet, and offers no form', async () => {
+    const closed = await newSurvey();
+    const res = await fetch(`${stack.apiUrl}/v1/surveys/${closed.id}/close`, { method: 'POST', headers: { authorization: `Bearer ${stack.tenant.apiKey}` } });
+    expect(res.status).toBe(200);
+    await page.goto(stack.surveyPage({ as: 'bob', survey: closed.id, show: 'survey' }));
+    await settled(page, 'grove-survey');
+    const w = surveyWidget(page);
+    expect(await w.done.getAttribute('data-phase')).toBe('closed');
+    expect(await text(w.done)).toContain('This survey is closed.');
+
+    const later = await stack.createSurvey(
+      surveyBody('Next quarter', { opensAt: '2031-01-06T09:00:00Z', closesAt: '2031-01-20T09:00:00Z' }),
+    );
+    await page.goto(stack.surveyPage({ as: 'bob', survey: later.id, show: 'survey' }));
+    await settled(page, 'grove-survey');
+    expect(await w.done.getAttribute('data-phase')).toBe('not-open');
+    expect(await text(w.done)).toContain('This survey opens on Monday, January 6, 2031');
+    expect(await w.el.locator('form').count()).toBe(0);
+  });
+
+  it('knows per person whether this round is answered: the form for one, "already answered" for another', async () => {
     await page.goto(stack.surveyPage({ as: 'hr', survey: pulse.id, show: 'survey' }));
     await settled(page, 'grove-survey');
     // hr did not answer the pulse: it is open for them.
@@ -283,6 +303,56 @@ describe('<grove-survey-results>', () => {
       'Great onboarding.',
       'More quiet rooms, please.',
     ]);
+  });
+});
+
+describe('loading from grove.js', () => {
+  it('fetches the survey chunk only once a survey tag is on the page, and shares the page\'s configuration', async () => {
+    const survey = await newSurvey();
+    const chunks: string[] = [];
+    page.on('request', (r) => {
+      if (/grove-surveys\.[0-9a-f]{16}\.js$/.test(r.url())) chunks.push(r.url());
+    });
+    // The praise page (its host minting survey scopes too): no survey tag, no chunk.
+    await page.goto(`${stack.page({ as: 'bob' })}&surveys=1`);
+    await page.locator('grove-praise-wall [part="feed"]').waitFor({ state: 'attached' });
+    expect(chunks).toEqual([]);
+    expect(await page.evaluate(() => customElements.get('grove-survey'))).toBeUndefined();
+
+    // A survey added later (as an SPA would) loads the chunk once, from grove.js's origin, and
+    // answers with the token grove.js's Grove.configure() set up.
+    await page.evaluate((id) => {
+      const el = document.createElement('grove-survey');
+      el.setAttribute('survey', id);
+      document.querySelector('main')!.append(el);
+    }, survey.id);
+    await settled(page, 'grove-survey');
+    expect(chunks).toHaveLength(1);
+    expect(new URL(chunks[0]!).origin).toBe(new URL(stack.apiUrl).origin);
+    expect(await text(surveyWidget(page).progress)).toContain('Question 1 of 4');
+
+    // A second tag and Grove.load() reuse it.
+    await page.evaluate(() => document.querySelector('main')!.append(document.createElement('grove-survey-results')));
+    await page.evaluate(() => (window as unknown as { Grove: { load(): Promise<void> } }).Grove.load());
+    expect(await page.evaluate(() => !!customElements.get('grove-survey-results'))).toBe(true);
+    expect(chunks).toHaveLength(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Grove.load() defines the survey elements for tags inside another component\'s shadow root', async () => {
+    const survey = await newSurvey();
+    await page.goto(`${stack.page({ as: 'bob' })}&surveys=1`);
+    await page.locator('grove-praise-wall [part="feed"]').waitFor({ state: 'attached' });
+    await page.evaluate(async (id) => {
+      const host = document.createElement('div');
+      document.querySelector('main')!.append(host);
+      const el = document.createElement('grove-survey');
+      el.setAttribute('survey', id);
+      host.attachShadow({ mode: 'open' }).append(el);
+      await (window as unknown as { Grove: { load(): Promise<void> } }).Grove.load();
+    }, survey.id);
+    await page.locator('grove-survey [part="progress"]').waitFor();
+    expect(await text(page.locator('grove-survey [part="progress"]'))).toContain('Question 1 of 4');
   });
 });
 
