@@ -201,6 +201,7 @@ describe('<grove-survey>', () => {
     await w.submit.click();
     await w.el.locator('[part="submit-button"]:disabled').waitFor();
     expect(await text(w.submit)).toBe('Sending…');
+    expect(await text(w.el.locator('.waiting'))).toBe('Waiting for the connection to send…');
     await context.setOffline(false);
     await w.done.waitFor({ timeout: 30_000 });
     expect(await w.done.getAttribute('data-phase')).toBe('thanks');
@@ -288,6 +289,13 @@ describe('<grove-survey-results>', () => {
     expect(label).toContain('Round 1 Hidden');
     expect(label).toContain('Round 3 62.5%');
     expect(await r.locator('[part="round-select"] option').count()).toBe(3);
+    // Another round by keyboard: the picker keeps focus while the results reload.
+    await r.locator('[part="round-select"]').focus();
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => document.querySelector('grove-survey-results')!.getAttribute('round') === '2');
+    await page.waitForFunction(() => document.querySelector('grove-survey-results')!.shadowRoot!.querySelector('[aria-busy="false"]'));
+    expect((await focused(page)).tag).toBe('select');
+    expect(await text(r.locator('[part~="participation"] .muted'))).toContain('0 of');
   });
 
   it('shows the comments once enough people wrote one, in French too', async () => {

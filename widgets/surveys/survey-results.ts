@@ -214,11 +214,14 @@ export class GroveSurveyResults extends GroveElement {
     const r = this.results;
     // Asked before the first round opened: not an error, just nothing to show yet.
     if (this.status === 'error' && this.problem && problemCode(this.problem) === 'survey-not-open') return this.renderEmpty(this.m.noResults);
-    if (this.status !== 'ready') return this.renderState();
+    // Reloading (another round, another grouping): the current results stay, marked busy, so the
+    // round picker keeps keyboard focus instead of vanishing behind "Loading…".
+    const refreshing = this.status === 'loading' && !!r;
+    if (this.status !== 'ready' && !refreshing) return this.renderState();
     if (!r) return html`${this.renderState()}${this.renderEmpty(this.m.noResults)}`;
     const m = this.m;
-    return html`${this.renderState()}
-      <div class="results" role="group" aria-label=${m.resultsLabel(this.info?.title ?? '')}>
+    return html`${refreshing ? nothing : this.renderState()}
+      <div class="results" role="group" aria-label=${m.resultsLabel(this.info?.title ?? '')} aria-busy=${refreshing ? 'true' : 'false'}>
         ${this.renderHeader(r)}
         <div class="grid">
           ${this.renderParticipation(r)}

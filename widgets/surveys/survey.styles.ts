@@ -191,6 +191,10 @@ export const surveyStyles = [
       justify-content: flex-end;
       gap: 0.5rem;
     }
+    .waiting {
+      margin-inline-end: auto;
+      align-self: center;
+    }
     .buttons button {
       min-height: 2.5rem;
       padding: 0.375rem 1rem;

@@ -260,6 +260,7 @@ export class GroveSurvey extends GroveElement {
   private renderButtons() {
     const last = !this.paged || this.step === this.questions.length - 1;
     return html`<div class="buttons">
+      <span class="muted waiting" role="status">${this.submitting && this.offline ? this.l10n.msg.waitingForNetwork : ''}</span>
       ${
         this.paged && this.step > 0
           ? html`<button type="button" part="previous-button" ?disabled=${this.submitting} @click=${() => this.previous()}>
