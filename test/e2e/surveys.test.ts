@@ -116,10 +116,33 @@ describe('<grove-survey>', () => {
     await tabTo(page, isIn('next-button'));
     await page.keyboard.press('Enter');
 
-    // 4. Open text, optional, with a counter; then send.
+    // 4. Open text, optional, with a counter.
     expect(await text(w.progress)).toContain('Question 4 of 4');
     await page.keyboard.type('More quiet rooms.');
     expect(await text(w.el.locator('[part="counter"]'))).toBe('17 / 5000 characters');
+    await tabTo(page, isIn('next-button'));
+    await page.keyboard.press('Enter');
+
+    // 5. Review: every answer in words, each can be changed; then send.
+    const review = w.el.locator('[part="review"]');
+    expect(await text(w.progress)).toContain('Review your answers');
+    expect((await focused(page)).id).toBe('review-title');
+    expect((await review.locator('dd:not(:has(button))').allTextContents()).map((t) => t.trim())).toEqual([
+      '4 · Agree',
+      '9',
+      'Lunch, Gym',
+      'More quiet rooms.',
+    ]);
+    await tabTo(page, (f) => f.part === 'change-button' && f.text.includes('Which perks'));
+    await page.keyboard.press('Enter');
+    expect(await text(w.progress)).toContain('Question 3 of 4');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space'); // Gym off
+    await tabTo(page, isIn('next-button'));
+    await page.keyboard.press('Enter');
+    await tabTo(page, isIn('next-button'));
+    await page.keyboard.press('Enter');
+    expect(await text(review.locator('.review-item').nth(2).locator('dd').first())).toBe('Lunch');
     await tabTo(page, isIn('submit-button'));
     await page.keyboard.press('Enter');
 
@@ -195,6 +218,8 @@ describe('<grove-survey>', () => {
     await w.next.click();
     await w.next.click();
     await w.question(0).locator('textarea').fill('Kept while offline.');
+    await w.next.click();
+    expect(await text(w.el.locator('[part="review"] .review-item').first().locator('dd').first())).toBe('3 · Neither agree nor disagree');
 
     // Sent while offline: the keyed POST waits for the network and goes out once when it is back.
     await context.setOffline(true);
@@ -213,7 +238,10 @@ describe('<grove-survey>', () => {
 
   it('says when a survey is closed or not open yet, and offers no form', async () => {
     const closed = await newSurvey();
-    const res = await fetch(`${stack.apiUrl}/v1/surveys/${closed.id}/close`, { method: 'POST', headers: { authorization: `Bearer ${stack.tenant.apiKey}` } });
+    const res = await fetch(`${stack.apiUrl}/v1/surveys/${closed.id}/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.tenant.apiKey}` },
+    });
     expect(res.status).toBe(200);
     await page.goto(stack.surveyPage({ as: 'bob', survey: closed.id, show: 'survey' }));
     await settled(page, 'grove-survey');
@@ -221,9 +249,7 @@ describe('<grove-survey>', () => {
     expect(await w.done.getAttribute('data-phase')).toBe('closed');
     expect(await text(w.done)).toContain('This survey is closed.');
 
-    const later = await stack.createSurvey(
-      surveyBody('Next quarter', { opensAt: '2031-01-06T09:00:00Z', closesAt: '2031-01-20T09:00:00Z' }),
-    );
+    const later = await stack.createSurvey(surveyBody('Next quarter', { opensAt: '2031-01-06T09:00:00Z', closesAt: '2031-01-20T09:00:00Z' }));
     await page.goto(stack.surveyPage({ as: 'bob', survey: later.id, show: 'survey' }));
     await settled(page, 'grove-survey');
     expect(await w.done.getAttribute('data-phase')).toBe('not-open');
@@ -315,7 +341,7 @@ describe('<grove-survey-results>', () => {
 });
 
 describe('loading from grove.js', () => {
-  it('fetches the survey chunk only once a survey tag is on the page, and shares the page\'s configuration', async () => {
+  it("fetches the survey chunk only once a survey tag is on the page, and shares the page's configuration", async () => {
     const survey = await newSurvey();
     const chunks: string[] = [];
     page.on('request', (r) => {
@@ -347,7 +373,7 @@ describe('loading from grove.js', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('Grove.load() defines the survey elements for tags inside another component\'s shadow root', async () => {
+  it("Grove.load() defines the survey elements for tags inside another component's shadow root", async () => {
     const survey = await newSurvey();
     await page.goto(`${stack.page({ as: 'bob' })}&surveys=1`);
     await page.locator('grove-praise-wall [part="feed"]').waitFor({ state: 'attached' });
@@ -389,6 +415,19 @@ describe('both survey elements', () => {
       await settled(page, 'grove-survey');
       await surveyWidget(page).submit.click();
       await surveyWidget(page).alert.filter({ hasText: 'need an answer' }).waitFor();
+      expect(await seriousViolations(page, ['grove-survey'])).toEqual([]);
+      // The review step of the paged layout.
+      await page.goto(stack.surveyPage({ as: 'bob', survey: survey.id, theme, show: 'survey' }));
+      await settled(page, 'grove-survey');
+      const w = surveyWidget(page);
+      await w.question(0).locator('input[value="5"]').check();
+      await w.next.click();
+      await w.question(0).locator('input[value="10"]').check();
+      await w.next.click();
+      await w.question(0).locator('input[type="checkbox"]').first().check();
+      await w.next.click();
+      await w.next.click();
+      await w.el.locator('[part="review"]').waitFor();
       expect(await seriousViolations(page, ['grove-survey'])).toEqual([]);
     });
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Question } from '../../api/modules/surveys/surveys.schemas.js';
 import {
   ANSWER_TEXT_MAX,
+  answerText,
   answerIssue,
   answeredCount,
   issues,
@@ -83,5 +84,16 @@ describe('survey answers', () => {
     const after = withAnswer(before, 'likert', { value: 2 });
     expect(before.likert).toEqual({ value: 1 });
     expect(after.likert).toEqual({ value: 2 });
+  });
+
+  it('writes each answer in words for the review step', () => {
+    const likert = ['SD', 'D', 'N', 'A', 'SA'];
+    expect(answerText(questions[0]!, { value: 4 }, likert)).toBe('4 · A');
+    expect(answerText(questions[1]!, { value: 0 }, likert)).toBe('0');
+    expect(answerText(questions[2]!, { value: 1 }, likert)).toBe('Home');
+    expect(answerText(questions[3]!, { choices: [0, 2] }, likert)).toBe('Lunch, Books');
+    expect(answerText(questions[4]!, { text: '  Quiet rooms ' }, likert)).toBe('Quiet rooms');
+    expect(answerText(questions[3]!, { choices: [] }, likert)).toBeNull();
+    expect(answerText(questions[0]!, undefined, likert)).toBeNull();
   });
 });

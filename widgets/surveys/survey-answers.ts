@@ -79,3 +79,13 @@ export function responseBody(survey: Pick<Survey, 'questions'>, answers: Answers
 export function answeredCount(questions: readonly Question[], answers: Answers): number {
   return questions.filter((q) => isAnswered(q, answers[q.id])).length;
 }
+
+/** An answer in words, as the person chose it (an option's label, not its index); `null` when unanswered. */
+export function answerText(q: Question, a: AnswerDraft | undefined, likertLabels: readonly string[]): string | null {
+  if (!a || !isAnswered(q, a)) return null;
+  if (q.type === 'likert') return `${a.value} · ${likertLabels[a.value! - 1] ?? ''}`;
+  if (q.type === 'enps') return String(a.value);
+  if (q.type === 'single_choice') return q.options?.[a.value!] ?? String(a.value);
+  if (q.type === 'multiple_choice') return a.choices!.map((i) => q.options?.[i] ?? String(i)).join(', ');
+  return a.text!.trim();
+}

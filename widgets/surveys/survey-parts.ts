@@ -1,4 +1,5 @@
-import type { Survey } from '../../api/modules/surveys/surveys.schemas.js';
+import type { Question, Survey } from '../../api/modules/surveys/surveys.schemas.js';
+import { answerText, type Answers } from './survey-answers.js';
 import { html, nothing } from './kit.js';
 import type { SurveyMessages } from './locales/en.js';
 import type { SurveyPhase } from './survey.js';
@@ -51,4 +52,24 @@ export function renderDone(phase: SurveyPhase, s: Survey | null, m: SurveyMessag
     <p>${text}</p>
     ${phase === 'thanks' ? html`<p class="muted">${m.thanksDetail}</p>` : nothing}
   </div>`;
+}
+
+/** The last step of the paged layout: every answer in words, each with a button to change it. */
+export function renderReview(questions: readonly Question[], answers: Answers, m: SurveyMessages, change: (index: number) => void) {
+  return html`<section class="review" part="review" aria-labelledby="review-title">
+    <h3 id="review-title" tabindex="-1">${m.review}</h3>
+    <p class="muted">${m.reviewHint}</p>
+    <dl>
+      ${questions.map((q, i) => {
+        const text = answerText(q, answers[q.id], m.likert);
+        return html`<div class="review-item">
+          <dt>${q.prompt}</dt>
+          <dd class=${text === null ? 'muted' : ''}>${text ?? m.noAnswer}</dd>
+          <dd>
+            <button type="button" part="change-button" aria-label=${m.changeAnswer(q.prompt)} @click=${() => change(i)}>${m.change}</button>
+          </dd>
+        </div>`;
+      })}
+    </dl>
+  </section>`;
 }

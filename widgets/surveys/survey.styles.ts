@@ -179,6 +179,48 @@ export const surveyStyles = [
     .over {
       color: var(--_danger);
     }
+    .review {
+      display: grid;
+      gap: 0.5rem;
+    }
+    .review h3:focus {
+      outline: none;
+    }
+    .review h3:focus-visible {
+      outline: 2px solid var(--_focus);
+    }
+    .review p,
+    .review dl {
+      margin: 0;
+    }
+    .review dl {
+      display: grid;
+      gap: 0.5rem;
+    }
+    .review-item {
+      display: grid;
+      grid-template-columns: 1fr auto;
+      gap: 0.125rem 0.75rem;
+      align-items: center;
+      padding: 0.5rem 0.625rem;
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      background: var(--_surface-alt);
+    }
+    .review-item dt {
+      grid-column: 1;
+      font-size: 0.875em;
+      color: var(--_muted);
+    }
+    .review-item dd {
+      margin: 0;
+      grid-column: 1;
+      overflow-wrap: anywhere;
+    }
+    .review-item dd:last-child {
+      grid-column: 2;
+      grid-row: 1 / span 2;
+    }
     .alert:empty {
       display: none;
     }

@@ -5,7 +5,7 @@ import { answeredCount, issues, responseBody, withAnswer, type AnswerDraft, type
 import { surveysApi } from './survey-api.js';
 import { phaseOf, type SurveyPhase } from './survey-phase.js';
 import { surveyMessages } from './survey-locale.js';
-import { renderDone, renderHeader, renderProgress } from './survey-parts.js';
+import { renderDone, renderHeader, renderProgress, renderReview } from './survey-parts.js';
 import { renderQuestion } from './survey-questions.js';
 import { surveyStyles } from './survey.styles.js';
 import { client, emit, GroveElement, html, newIdempotencyKey, nothing, problemCode, toProblem } from './kit.js';
@@ -40,6 +40,8 @@ const parked = new Map<string, Answers>();
  * @csspart alert - The error summary or submission problem (`role="alert"`).
  * @csspart previous-button - "Previous" (paged layout).
  * @csspart next-button - "Next" (paged layout).
+ * @csspart review - The review step of the paged layout: every answer in words.
+ * @csspart change-button - "Change" beside an answer in the review step.
  * @csspart submit-button - "Send answers".
  * @csspart done - The thank-you, already-answered, closed and not-for-you messages.
  * @csspart state - Loading, empty and error messages.
@@ -106,6 +108,11 @@ export class GroveSurvey extends GroveElement {
     return this.layout !== 'single';
   }
 
+  /** Paged, after the last question: every answer in words before sending. */
+  private get reviewing(): boolean {
+    return this.paged && this.step >= this.questions.length;
+  }
+
   connectedCallback(): void {
     super.connectedCallback();
     if (this.survey && parked.has(this.survey)) {
@@ -156,12 +163,20 @@ export class GroveSurvey extends GroveElement {
     if (!q) return;
     this.checked = new Set([...this.checked, q.id]);
     if (issues([q], this.answers).length) return this.focusFirstInvalid();
-    this.step = Math.min(this.step + 1, this.questions.length - 1);
-    await this.focusQuestion(this.questions[this.step]!);
+    this.step = Math.min(this.step + 1, this.questions.length);
+    if (this.reviewing) {
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>('#review-title')?.focus();
+    } else await this.focusQuestion(this.questions[this.step]!);
   }
 
   async previous(): Promise<void> {
-    this.step = Math.max(this.step - 1, 0);
+    await this.goTo(this.step - 1);
+  }
+
+  /** Shows one question (paged) and focuses it. */
+  async goTo(index: number): Promise<void> {
+    this.step = Math.max(0, Math.min(index, this.questions.length - 1));
     await this.focusQuestion(this.questions[this.step]!);
   }
 
@@ -227,12 +242,13 @@ export class GroveSurvey extends GroveElement {
 
   private readonly onSubmitForm = (e: Event) => {
     e.preventDefault();
-    if (this.paged && this.step < this.questions.length - 1) void this.next();
+    if (this.paged && !this.reviewing) void this.next();
     else void this.submit();
   };
 
   private renderProgress() {
     const total = this.questions.length;
+    if (this.reviewing) return renderProgress(total, total, this.m.review);
     const current = this.paged ? this.step + 1 : answeredCount(this.questions, this.answers);
     return renderProgress(current, total, this.paged ? this.m.progress(current, total) : this.m.answered(current, total));
   }
@@ -258,7 +274,7 @@ export class GroveSurvey extends GroveElement {
   }
 
   private renderButtons() {
-    const last = !this.paged || this.step === this.questions.length - 1;
+    const last = !this.paged || this.reviewing;
     return html`<div class="buttons">
       <span class="muted waiting" role="status">${this.submitting && this.offline ? this.l10n.msg.waitingForNetwork : ''}</span>
       ${
@@ -282,10 +298,11 @@ export class GroveSurvey extends GroveElement {
     const s = this.data;
     if (this.status !== 'ready') return this.renderState();
     if (!s || this.phase !== 'answering') return html`${this.renderState()}${renderDone(this.phase, s, this.m, (iso) => this.l10n.fullDate(iso))}`;
-    const shown = this.paged ? [this.questions[this.step]!] : this.questions;
+    const shown = !this.paged ? this.questions : this.reviewing ? [] : [this.questions[this.step]!];
     return html`${this.renderState()}
       <form part="form" aria-label=${s.title} novalidate @submit=${this.onSubmitForm}>
-        ${renderHeader(s, this.m)} ${this.renderProgress()} ${shown.map((q) => this.renderQuestionAt(q))} ${this.renderAlert()}
+        ${renderHeader(s, this.m)} ${this.renderProgress()} ${shown.map((q) => this.renderQuestionAt(q))}
+        ${this.reviewing ? renderReview(this.questions, this.answers, this.m, (i) => void this.goTo(i)) : nothing} ${this.renderAlert()}
         ${this.renderButtons()}
       </form>`;
   }
