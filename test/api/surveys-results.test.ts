@@ -178,6 +178,9 @@ describe('who sees what', () => {
     expect(own.body.participation.responded).toBe(9);
     const other = await results(`?manager=${acme.ids.m2}`, 'm1');
     expect(other.status).toBe(403);
+    const trend = await acme.as('m1')('GET', `/v1/surveys/${main.id}/trend`);
+    expect(trend.body.rounds[0].respondents).toBe(9);
+    expect((await acme.as('m1')('GET', `/v1/surveys/${main.id}/trend?manager=${acme.ids.m2}`)).status).toBe(403);
     const below = await results(`?manager=${acme.ids.m1}`, 'boss');
     expect(below.status).toBe(200);
     expect(below.body.participation.responded).toBe(9);

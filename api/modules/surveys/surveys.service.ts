@@ -194,7 +194,8 @@ export async function openSurveys(tx: Tx, viewer: Viewer): Promise<Survey[]> {
     tx,
     caller,
     [
-      sql`s.opens_at <= now() and (s.closed_at is null or s.closed_at > now())`,
+      // A one-off survey past its close cannot be open; a recurring one is checked per round below.
+      sql`s.opens_at <= now() and (s.closed_at is null or s.closed_at > now()) and (s.recurrence_every is not null or s.closes_at > now())`,
       sql`exists (select 1 from app.people me where me.tenant_id = s.tenant_id and me.id = ${viewer.id} and ${inAudienceSql(sql`s`, sql`me`)})`,
     ],
     50,
