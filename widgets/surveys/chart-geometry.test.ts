@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GAUGE, gaugeArc, gaugePoint, headline, heatBand, stackSegments, trendLine, trendX } from './chart-geometry.js';
-import { decimal, percent, signedScore } from './format.js';
+import { decimal, longDate, percent, signedScore } from './format.js';
 import { en } from './locales/en.js';
 import { fr } from './locales/fr.js';
 
@@ -89,6 +89,8 @@ describe('formatting', () => {
     expect(signedScore(-12.5, 'en')).toBe('−12.5');
     expect(signedScore(0, 'en')).toBe('0');
     expect(decimal(3.756, 'fr')).toBe('3,76');
+    expect(longDate('2026-12-04T10:00:00Z', 'en')).toBe('December 4, 2026');
+    expect(longDate('2026-12-04T10:00:00Z', 'fr')).toBe('4 décembre 2026');
   });
 });
 

@@ -18,3 +18,8 @@ export function signedScore(value: number, locale: string): string {
 export function decimal(value: number, locale: string, digits = 2): string {
   return new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
 }
+
+/** A day as people write it: `December 4, 2026`, `4 décembre 2026`. */
+export function longDate(iso: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(iso));
+}

@@ -1,6 +1,6 @@
 import type { PropertyDeclarations, PropertyValues } from 'lit';
 import type { HiddenReason, QuestionResult, Results, Survey, Trend } from '../../api/modules/surveys/surveys.schemas.js';
-import { percent } from './format.js';
+import { longDate, percent } from './format.js';
 import { client, GroveElement, html, nothing, problemCode } from './kit.js';
 import { bar, renderDistribution, renderFavourability, renderGauge, renderTrend } from './results-charts.js';
 import { renderHeatmap } from './results-heatmap.js';
@@ -133,7 +133,7 @@ export class GroveSurveyResults extends GroveElement {
           ? html`<label
               >${m.roundPicker}
               <select part="round-select" @change=${(e: Event) => (this.round = Number((e.target as HTMLSelectElement).value))}>
-                ${r.rounds.map((x) => html`<option value=${x.number} ?selected=${x.number === r.round.number}>${m.round(x.number)} · ${this.l10n.fullDate(x.opensAt).split(' ').slice(0, 4).join(' ')}</option>`)}
+                ${r.rounds.map((x) => html`<option value=${x.number} ?selected=${x.number === r.round.number}>${m.round(x.number)} · ${longDate(x.opensAt, this.l10n.locale)}</option>`)}
               </select></label
             >`
           : nothing
