@@ -178,7 +178,9 @@ export async function surveyResults(tx: Tx, caller: Caller, id: string, query: R
   };
   if (hidden) return { ...base, questions: [], breakdown: null };
   // One pass over the answers: by the breakdown's groups and, as a grouping set, in total.
-  const values = await valueCounts(tx, p, query.groupBy ? groupKey(query.groupBy, p.manager) : groupKey('none', null), { total: true });
+  const values = query.groupBy
+    ? await valueCounts(tx, p, groupKey(query.groupBy, p.manager), { total: true })
+    : new Map([[TOTAL, (await valueCounts(tx, p, groupKey('none', null))).get('') ?? new Map()]]);
   const choices = survey.questions.some((q) => q.type === 'multiple_choice') ? await choiceCounts(tx, p, groupKey('none', null)) : new Map();
   const questions: QuestionResult[] = [];
   for (const q of survey.questions) {
