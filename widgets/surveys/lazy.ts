@@ -22,15 +22,24 @@ export function surveysOnFirstUse(chunkUrl: string): () => Promise<void> {
       const registry = ((globalThis as unknown as Record<symbol, KitRegistry>)[KITS] ??= new Map());
       registry.set(chunkUrl, kit);
       // A plain dynamic import: works from a classic script, resolved against an absolute URL.
-      loading = import(/* @vite-ignore */ chunkUrl).then(() => undefined);
+      loading = import(/* @vite-ignore */ chunkUrl).then(
+        () => undefined,
+        (err: unknown) => {
+          // E.g. a grove.js cached from before a deploy naming a chunk that is gone: say so, and
+          // let the next Grove.load() try again.
+          loading = undefined;
+          console.warn(`[grove] could not load the survey elements from ${chunkUrl}`, err);
+          throw err;
+        },
+      );
     }
     return loading;
   };
   const seen = (node: Node) => node instanceof Element && (node.matches(selector) || !!node.querySelector(selector));
   const observer = new MutationObserver((records) => {
-    if (records.some((r) => [...r.addedNodes].some(seen))) void load();
+    if (records.some((r) => [...r.addedNodes].some(seen))) load().catch(() => {}); // already warned
   });
-  if (document.querySelector(selector)) void load();
+  if (document.querySelector(selector)) load().catch(() => {});
   else observer.observe(document, { childList: true, subtree: true });
   return load;
 }
