@@ -5,7 +5,9 @@
  * rows: one bare aggregation query (count, mean and the favourability/eNPS counts per question)
  * as the owner, with no RLS, no transaction and no HTTP. Interleaved, medians and min–max.
  *
- *   npm run bench:surveys [-- --runs 9]
+ *   npm run bench:surveys [-- --runs 9] [--mix]
+ *
+ * `--mix` also times one pass of the answer mixer over the whole round (mixing.ts), as grove_app.
  *
  * The data (`grove_bench_surveys`) is seeded once with set-based SQL and reused while its marker
  * (`bench.surveys_seed`) matches SEED_VERSION.
@@ -19,6 +21,7 @@ import { loadConfig } from '../api/config.js';
 import { openDatabase } from '../api/db/client.js';
 import { createGrove } from '../api/grove.js';
 import { createTenant } from '../api/modules/platform/platform.service.js';
+import { mixRound } from '../api/modules/surveys/mixing.js';
 
 const SEED_VERSION = 3;
 /** A deterministic id shaped like a v4 UUID (the API validates ids as RFC 9562 UUIDs). */
@@ -210,6 +213,14 @@ const lines = [
   '',
   `Baseline: one aggregation query over the same answers as the owner (no RLS, no transaction, no HTTP); spread ${fmt(Math.min(...base))}–${fmt(Math.max(...base))} ms.`,
 ];
+if (process.argv.includes('--mix')) {
+  const t0 = performance.now();
+  await database.withTenant(data.tenantId, (tx) => mixRound(tx, data!.tenantId, data!.surveyId, 1));
+  const mixed = performance.now() - t0;
+  const t1 = performance.now();
+  await owner.unsafe('vacuum app.survey_responses, app.survey_answers');
+  lines.push(`Mixer: one pass over the round (${RESPONDENTS} responses, ${data.answers} answers) ${(mixed / 1000).toFixed(1)} s, then VACUUM ${((performance.now() - t1) / 1000).toFixed(1)} s.`);
+}
 console.log(lines.join('\n'));
 await owner.end();
 await grove.close();
