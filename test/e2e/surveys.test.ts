@@ -257,6 +257,36 @@ describe('<grove-survey>', () => {
     expect(await w.el.locator('form').count()).toBe(0);
   });
 
+  it('says "already answered" when another tab sent first (409 already-responded)', async () => {
+    const survey = await newSurvey();
+    const other = await context.newPage();
+    for (const p of [page, other]) {
+      await p.goto(stack.surveyPage({ as: 'bob', survey: survey.id, show: 'survey', layout: 'single' }));
+      await settled(p, 'grove-survey');
+      const w = surveyWidget(p);
+      await w.question(0).locator('input[value="4"]').check();
+      await w.question(1).locator('input[value="8"]').check();
+      await w.question(2).locator('input[type="checkbox"]').first().check();
+    }
+    await surveyWidget(other).submit.click();
+    expect(await surveyWidget(other).done.getAttribute('data-phase')).toBe('thanks');
+    const w = surveyWidget(page);
+    await w.submit.click();
+    await w.done.waitFor();
+    expect(await w.done.getAttribute('data-phase')).toBe('already');
+    expect(await participation(survey.id)).toBe(1);
+  });
+
+  it('tells someone outside the audience that the survey is not for them', async () => {
+    const survey = await stack.createSurvey(surveyBody('Support only', { audience: { kind: 'teams', teams: ['Support'] } }));
+    // hr (People team) may read every survey, so sees it, with viewer.inAudience false.
+    await page.goto(stack.surveyPage({ as: 'hr', survey: survey.id, show: 'survey' }));
+    await settled(page, 'grove-survey');
+    const w = surveyWidget(page);
+    expect(await w.done.getAttribute('data-phase')).toBe('not-in-audience');
+    expect(await text(w.done)).toContain('This survey is not addressed to you.');
+  });
+
   it('knows per person whether this round is answered: the form for one, "already answered" for another', async () => {
     await page.goto(stack.surveyPage({ as: 'hr', survey: pulse.id, show: 'survey' }));
     await settled(page, 'grove-survey');
