@@ -166,7 +166,7 @@ export async function surveyResults(tx: Tx, caller: Caller, id: string, query: R
   const k = survey.anonymityThreshold;
   const counts = await populationCounts(tx, p);
   const hidden = populationHidden(counts, { team: filter.team !== null, manager: filter.manager !== null }, k);
-  const invited = await invitedCount(tx, p);
+  const invited = await invitedCount(tx, p, survey.audience.kind);
   const base = {
     surveyId: id,
     round,

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { rows, type Tx } from '../../db/client.js';
 import { openAnswerText } from './answer-text.js';
-import { inAudienceSql } from './surveys.service.js';
+import type { Audience } from './surveys.schemas.js';
 
 /**
  * The aggregation queries behind results and trends. PostgreSQL does the counting; Node only
@@ -126,10 +126,17 @@ export async function comments(tx: Tx, p: Population, questionId: string): Promi
   return result.map((r) => openAnswerText(p.tenantId, r.text));
 }
 
-/** People in the audience now, in the filter's team and reporting line (invited = this). */
-export async function invitedCount(tx: Tx, p: Population): Promise<number> {
+/**
+ * People in the audience now, in the filter's team and reporting line (invited = this). The
+ * audience's teams or people are a hashed semi-join, not a containment test per person: an
+ * audience may list 10,000 people.
+ */
+export async function invitedCount(tx: Tx, p: Population, audience: Audience['kind']): Promise<number> {
+  const listed = (path: string) =>
+    sql`(select jsonb_array_elements_text(s.audience->${path}) from app.surveys s where s.tenant_id = ${p.tenantId} and s.id = ${p.surveyId})`;
+  const inAudience = audience === 'tenant' ? sql`` : audience === 'teams' ? sql`and me.team in ${listed('teams')}` : sql`and me.id::text in ${listed('personIds')}`;
   // The line walked down level by level; UNION (not ALL) also ends a cycle in the directory.
-  const line =
+  const inLine =
     p.manager === null
       ? sql``
       : sql`and me.id in (with recursive line(id) as (
@@ -139,10 +146,9 @@ export async function invitedCount(tx: Tx, p: Population): Promise<number> {
             select id from line)`;
   const [row] = await rows<{ n: number }>(
     tx,
-    sql`select count(*)::int as n from app.surveys s join app.people me on me.tenant_id = s.tenant_id
-         where s.tenant_id = ${p.tenantId} and s.id = ${p.surveyId}
-           and ${inAudienceSql(sql`s`, sql`me`)}
-           ${p.team !== null ? sql`and me.team = ${p.team}` : sql``} ${line}`,
+    sql`select count(*)::int as n from app.people me
+         where me.tenant_id = ${p.tenantId} ${inAudience}
+           ${p.team !== null ? sql`and me.team = ${p.team}` : sql``} ${inLine}`,
   );
   return Number(row?.n ?? 0);
 }
