@@ -65,6 +65,14 @@ describe('creating and reading surveys', () => {
     expect(stranger.status).toBe(404);
   });
 
+  it('takes an audience of up to 10,000 listed people (past the 64 KB body limit of other writes)', async () => {
+    const hr = acme.as('hr');
+    const listed = (n: number) => openSurveyBody(QUESTIONS, { audience: { kind: 'people', personIds: [acme.ids.b1, ...Array.from({ length: n - 1 }, () => crypto.randomUUID())] } });
+    const unknown = await hr('POST', '/v1/surveys', listed(10_000));
+    expect(unknown.status).toBe(404); // read and checked, not refused for its size
+    expect((await hr('POST', '/v1/surveys', listed(10_001))).status).toBe(400);
+  });
+
   it('only surveys:manage creates; employees and managers cannot', async () => {
     const employee = await acme.as('b1', ['surveys:respond'])('POST', '/v1/surveys', openSurveyBody(QUESTIONS));
     expect(employee.status).toBe(403);
