@@ -22,7 +22,7 @@ export async function freshDatabase(): Promise<{ handle: DatabaseHandle; url: st
   const owner = await openDatabase({ url: url.toString(), max: 1 });
   await owner.migrate();
   await owner.close();
-  await admin.unsafe('alter role grove_app login');
+  await allowAppLogin(admin);
   const appUrl = new URL(url);
   appUrl.username = 'grove_app';
   appUrl.password = '';
@@ -36,4 +36,21 @@ export async function freshDatabase(): Promise<{ handle: DatabaseHandle; url: st
       await admin.end();
     },
   };
+}
+
+/**
+ * Roles are shared by the cluster and test files start in parallel: two ALTER ROLEs at once fail
+ * one of them with "tuple concurrently updated" (XX000). The role only needs LOGIN once.
+ */
+async function allowAppLogin(admin: postgres.Sql) {
+  for (let attempt = 1; ; attempt++) {
+    const [role] = await admin<Array<{ rolcanlogin: boolean }>>`select rolcanlogin from pg_roles where rolname = 'grove_app'`;
+    if (role?.rolcanlogin) return;
+    try {
+      await admin.unsafe('alter role grove_app login');
+      return;
+    } catch (error) {
+      if (attempt >= 5 || !/tuple concurrently updated/.test(String((error as Error).message))) throw error;
+    }
+  }
 }
