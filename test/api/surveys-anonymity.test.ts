@@ -142,6 +142,26 @@ describe('the stored rows', () => {
     expect(figures(resultsAfter)).toEqual(figures(resultsBefore));
   });
 
+  it('mixing while people answer loses nothing and duplicates nothing', async () => {
+    const s = (await acme.as('hr')('POST', '/v1/surveys', openSurveyBody([{ type: 'likert', prompt: 'Now?' }]))).body;
+    const first = RESPONDENTS.slice(0, 10);
+    const rest = RESPONDENTS.slice(10);
+    const send = (who: string) => acme.as(who)('POST', `/v1/surveys/${s.id}/responses`, { answers: [{ questionId: s.questions[0].id, value: 4 }] });
+    for (const who of first) expect((await send(who)).status).toBe(201);
+    for (const who of rest) await acme.token(who); // minted before the race
+    const [mixed, ...replies] = await Promise.all([mixSurveyAnswers(t.grove.deps.database), ...rest.map(send)]);
+    expect(mixed).toBeGreaterThanOrEqual(1);
+    expect(replies.map((r) => r.status)).toEqual(rest.map(() => 201));
+    await mixSurveyAnswers(t.grove.deps.database);
+    const [counts] = await q<{ p: number; r: number; a: number; unmixed: number }>(
+      sql`select (select count(*)::int from app.survey_participation where survey_id = ${s.id}) as p,
+                 (select count(*)::int from app.survey_responses where survey_id = ${s.id}) as r,
+                 (select count(*)::int from app.survey_answers where survey_id = ${s.id}) as a,
+                 (select count(*)::int from app.survey_responses where survey_id = ${s.id} and not mixed) as unmixed`,
+    );
+    expect(counts).toEqual({ p: RESPONDENTS.length, r: RESPONDENTS.length, a: RESPONDENTS.length, unmixed: 0 });
+  });
+
   it('the idempotency store keeps only the receipt, and its fingerprint does not depend on the answers', async () => {
     const s = (await acme.as('hr')('POST', '/v1/surveys', openSurveyBody([{ type: 'text', prompt: 'Say' }]))).body;
     const send = (text: string) =>
