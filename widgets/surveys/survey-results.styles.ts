@@ -20,7 +20,7 @@ export const resultsStyles = [
       --_heat-2: var(--grove-survey-heat-2, #eeecc9);
       --_heat-3: var(--grove-survey-heat-3, #d3ebd8);
       --_heat-4: var(--grove-survey-heat-4, #b2dcc0);
-      --_passive: #8b9590;
+      --_passive: #6b7570; /* 4:1 on the bar track: graphics need 3:1 */
     }
     :host([theme='dark']) {
       ${darkBands}
