@@ -50,6 +50,12 @@ describe('the demo survey', () => {
     expect(groups['Customer Success'].hidden).toBeNull();
     expect(groups.People.hidden).toBe('below_threshold');
     expect(groups.Leadership.hidden).toBe('below_threshold');
+    // By manager, from Amélie at the top: her direct reports (3), Marcus's line (3 until Hugo
+    // answers), Sofia's (3), Kenji's (Olivia, 1) and Amélie herself (1): the two ones are hidden,
+    // and so is one group of 3, since 1 + 1 would be computable from the total.
+    const byManager = (await as('kenji', 'GET', `/v1/surveys/${surveyId}/results?groupBy=manager`)).body.breakdown.groups;
+    expect(byManager.map((g: { hidden: string | null }) => g.hidden).sort()).toEqual(['below_threshold', 'below_threshold', 'differencing', null, null]);
+    expect(byManager.find((g: { label: string }) => g.label === 'Amélie Laurent (direct reports)')).toBeDefined();
     const trend = (await as('kenji', 'GET', `/v1/surveys/${surveyId}/trend`)).body;
     expect(trend.rounds.map((r: { respondents: number }) => r.respondents)).toEqual([12, 12, 11]);
     const means = trend.rounds.map((r: { questions: Array<{ mean: number }> }) => r.questions[0]!.mean);

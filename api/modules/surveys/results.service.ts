@@ -6,6 +6,7 @@ import {
   comments,
   groupKey,
   inLineOf,
+  managerRoot,
   invitedCount,
   namesOf,
   populationCounts,
@@ -129,16 +130,16 @@ async function questionResult(
 }
 
 /** `counts`: the answers per value by the breakdown's group key (from the same pass as the totals). */
-async function breakdown(tx: Tx, p: Population, survey: SurveyRow, by: 'team' | 'manager', counts: ValueCounts): Promise<Results['breakdown']> {
+async function breakdown(tx: Tx, p: Population, survey: SurveyRow, by: 'team' | 'manager', root: string | null, counts: ValueCounts): Promise<Results['breakdown']> {
   const k = survey.anonymityThreshold;
-  const respondents = await respondentsBy(tx, p, groupKey(by, p.manager));
+  const respondents = await respondentsBy(tx, p, groupKey(by, root));
   const hidden = suppressChildren(respondents, k);
   const names = by === 'manager' ? await namesOf(tx, p.tenantId, [...respondents.keys()].filter((key) => key !== '')) : new Map<string, string>();
   const label = (key: string) => {
     if (by === 'team') return key === '' ? '(no team)' : key;
     if (key === '') return '(no manager)';
     const name = names.get(key) ?? key;
-    return key === p.manager ? `${name} (direct reports)` : name;
+    return key === root ? `${name} (direct reports)` : name;
   };
   const groups: GroupResult[] = [...respondents.keys()]
     .sort((a, b) => label(a).localeCompare(label(b)))
@@ -178,8 +179,9 @@ export async function surveyResults(tx: Tx, caller: Caller, id: string, query: R
   };
   if (hidden) return { ...base, questions: [], breakdown: null };
   // One pass over the answers: by the breakdown's groups and, as a grouping set, in total.
+  const root = query.groupBy === 'manager' ? await managerRoot(tx, p) : null;
   const values = query.groupBy
-    ? await valueCounts(tx, p, groupKey(query.groupBy, p.manager), { total: true })
+    ? await valueCounts(tx, p, groupKey(query.groupBy, root), { total: true })
     : new Map([[TOTAL, (await valueCounts(tx, p, groupKey('none', null))).get('') ?? new Map()]]);
   const choices = survey.questions.some((q) => q.type === 'multiple_choice') ? await choiceCounts(tx, p, groupKey('none', null)) : new Map();
   const questions: QuestionResult[] = [];
@@ -187,7 +189,7 @@ export async function surveyResults(tx: Tx, caller: Caller, id: string, query: R
     const perValue = q.type === 'multiple_choice' ? choices.get('')?.get(q.id) : values.get(TOTAL)?.get(q.id);
     questions.push(await questionResult(tx, p, survey, q, statsIn(values, TOTAL, q.id), perValue, counts.population));
   }
-  return { ...base, questions, breakdown: query.groupBy ? await breakdown(tx, p, survey, query.groupBy, values) : null };
+  return { ...base, questions, breakdown: query.groupBy ? await breakdown(tx, p, survey, query.groupBy, root, values) : null };
 }
 
 export async function surveyTrend(tx: Tx, caller: Caller, id: string, query: Pick<ResultsQuery, 'team' | 'manager'>): Promise<Trend | undefined> {

@@ -36,18 +36,34 @@ function where(p: Population): SQL {
 const toIntArray = (values: number[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::int[]`;
 
 /**
- * The group key of row `x` in a breakdown. By team: the team ('' for none). By manager, under
- * the filter's manager X: X itself for X's direct reports, else the manager right below X on the
- * respondent's chain (that manager's whole reporting line); with no manager filter, the top of
- * the chain ('' for people without a manager). The groups partition the population.
+ * The group key of row `x` in a breakdown. By team: the team ('' for none). By manager, below a
+ * root manager R (the filter's manager, or the one top of every chain when there is no filter):
+ * R itself for R's direct reports, else the manager right below R on the respondent's chain
+ * (that manager's whole reporting line), and '' for people above or beside R (no manager). With
+ * no root, the top of each chain. The groups partition the population; no key is ever NULL.
  */
-export function groupKey(by: 'team' | 'manager' | 'round' | 'none', manager: string | null): SQL {
+export function groupKey(by: 'team' | 'manager' | 'round' | 'none', root: string | null): SQL {
   if (by === 'none') return sql`''`;
   if (by === 'round') return sql`x.round::text`;
   if (by === 'team') return sql`coalesce(x.team, '')`;
-  if (manager === null) return sql`coalesce(x.managers[cardinality(x.managers)]::text, '')`;
-  return sql`(case when x.managers[1] = ${manager}::uuid then ${manager}::text
-                  else x.managers[array_position(x.managers, ${manager}::uuid) - 1]::text end)`;
+  if (root === null) return sql`coalesce(x.managers[cardinality(x.managers)]::text, '')`;
+  return sql`coalesce(case when x.managers[1] = ${root}::uuid then ${root}::text
+                           else x.managers[array_position(x.managers, ${root}::uuid) - 1]::text end, '')`;
+}
+
+/**
+ * Where a manager breakdown starts: the filter's manager, else the single manager at the top of
+ * every respondent's chain (a company with one CEO), so that the groups are the lines below them
+ * rather than one line holding everyone; null when the chains have several tops.
+ */
+export async function managerRoot(tx: Tx, p: Population): Promise<string | null> {
+  if (p.manager !== null) return p.manager;
+  const tops = await rows<{ top: string }>(
+    tx,
+    sql`select distinct x.managers[cardinality(x.managers)]::text as top from app.survey_responses x
+         where ${where(p)} and cardinality(x.managers) > 0 limit 2`,
+  );
+  return tops.length === 1 ? tops[0]!.top : null;
 }
 
 /** Respondents of the round split by what a differencing observer could also query. */
