@@ -13,10 +13,14 @@ import { exportRoutes } from './modules/export/export.routes.js';
 import { opsRoutes } from './modules/ops/ops.routes.js';
 import { platformRoutes } from './modules/platform/platform.routes.js';
 import { praiseRoutes } from './modules/praise/praise.routes.js';
+import { surveyRoutes } from './modules/surveys/surveys.routes.js';
 
 /** Everything else is capped far lower than directory syncs, which carry up to 1,000 people. */
 const BODY_LIMIT = 64 * 1024;
 const DIRECTORY_BODY_LIMIT = 2 * 1024 * 1024;
+/** A survey definition may list up to 10,000 people in its audience (about 390 KB of ids). */
+const SURVEY_BODY_LIMIT = 512 * 1024;
+const SURVEY_DEFINITION = /^\/v1\/surveys(\/[^/]+)?$/;
 
 /**
  * The Grove API as a Hono app, for mounting inside another Node server or calling in-process.
@@ -34,9 +38,11 @@ export function createApp(deps: GroveDeps) {
   // undici Request for every read, which cost more than the rest of a cached feed read.
   const directoryLimit = bodyLimit(DIRECTORY_BODY_LIMIT);
   const defaultLimit = bodyLimit(BODY_LIMIT);
+  const surveyLimit = bodyLimit(SURVEY_BODY_LIMIT);
   app.use('*', (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
-    return (c.req.path.startsWith('/v1/directory/') ? directoryLimit : defaultLimit)(c, next);
+    if (c.req.path.startsWith('/v1/directory/')) return directoryLimit(c, next);
+    return (SURVEY_DEFINITION.test(c.req.path) ? surveyLimit : defaultLimit)(c, next);
   });
   app.use('*', requireJson());
   app.use('*', authenticate());
@@ -50,7 +56,8 @@ export function createApp(deps: GroveDeps) {
     .route('/', praiseRoutes)
     .route('/', auditRoutes)
     .route('/', alertSettingsRoutes)
-    .route('/', exportRoutes);
+    .route('/', exportRoutes)
+    .route('/', surveyRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

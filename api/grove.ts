@@ -14,6 +14,7 @@ import { AuthFailureCounter, DEFAULT_AUTH_FAILURES, type AuthFailureOptions } fr
 import { tenantTargetsReader } from './modules/alerts/alert-settings.service.js';
 import { AlertDispatcher } from './security/alerts.js';
 import type { ThrottleOptions } from './security/alert-throttle.js';
+import { mixSurveyAnswers } from './modules/surveys/mixing.js';
 import { KeyRing } from './security/keyring.js';
 import { DataKeys, type DataKeyOptions } from './security/data-keys.js';
 import { AesFieldCipher, type FieldCipher } from './security/field-cipher.js';
@@ -22,6 +23,9 @@ import { MasterKeys } from './security/master-keys.js';
 import { RevocationList } from './security/revocations.js';
 import { SecurityEvents } from './security/security-events.js';
 import { CLOCK_LEEWAY_SECONDS, MAX_TTL_SECONDS, TokenService } from './security/tokens.js';
+
+/** How often survey answers are mixed: the longest an answer stays in arrival order. */
+export const SURVEY_MIX_INTERVAL_MS = 5 * 60_000;
 
 export interface GroveOptions {
   /** An open database; by default one is opened from the config. */
@@ -141,6 +145,10 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
   const sweep = () => void sweepIdempotencyKeys(database.db).catch((error: unknown) => log.error({ err: (error as Error).message }, 'idempotency sweep failed'));
   const sweeper = setInterval(sweep, 3_600_000);
   sweeper.unref();
+  // Survey answers are rewritten in random order every few minutes (mixing.ts explains why).
+  const mix = () => void mixSurveyAnswers(database).catch((error: unknown) => log.error({ err: (error as Error).message }, 'survey answer mixing failed'));
+  const mixer = setInterval(mix, SURVEY_MIX_INTERVAL_MS);
+  mixer.unref();
   const drain = async () => {
     await events.drain();
     await alerts.drain();
@@ -151,6 +159,7 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
     drain,
     async close() {
       clearInterval(sweeper);
+      clearInterval(mixer);
       revocations.stop();
       keys.stop();
       await events.drain();

@@ -19,7 +19,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -441,7 +441,7 @@ for (const ctx of Object.values(contexts)) plans.push(await explainFeed(ctx));
 
 const gzip = (code: string | Buffer) => gzipSync(code, { level: 9 }).length;
 const dist = join(root, 'dist');
-if (!existsSync(join(dist, 'grove.js')) || !existsSync(join(dist, 'esm/praise/praise-wall.js'))) {
+if (!existsSync(join(dist, 'grove.js')) || !existsSync(join(dist, 'esm/praise/praise-wall.js')) || !existsSync(join(dist, 'esm/surveys/survey.js'))) {
   log('dist/ is missing: npm run build');
   const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   if (built.status !== 0) throw new Error('npm run build failed');
@@ -462,8 +462,15 @@ writeFileSync(join(tmp, 'lit-alone.min.js'), litCode);
 const wallCode = await bundle(join(dist, 'esm/praise/praise-wall.js'), (id) => id === 'lit' || id.startsWith('lit/'));
 const groveJs = readFileSync(join(dist, 'grove.js'));
 const wallJs = readFileSync(join(dist, 'esm/praise/praise-wall.js'));
+// The survey elements: the chunk grove.js imports on first use (Lit and core come from grove.js),
+// and what a bundler user pays for the survey form with its own imports, Lit external.
+const surveysChunkFile = readdirSync(dist).find((f) => /^grove-surveys\.[0-9a-f]{16}\.js$/.test(f));
+const surveysChunk = surveysChunkFile ? readFileSync(join(dist, surveysChunkFile)) : undefined;
+const surveyCode = await bundle(join(dist, 'esm/surveys/survey.js'), (id) => id === 'lit' || id.startsWith('lit/'));
 const bundles = [
-  { file: 'dist/grove.js (praise widgets, core and Lit; IIFE)', min: groveJs.length, gzip: gzip(groveJs) },
+  { file: 'dist/grove.js (praise widgets, core, Lit, survey loader; IIFE)', min: groveJs.length, gzip: gzip(groveJs) },
+  ...(surveysChunk ? [{ file: 'dist/grove-surveys.<hash>.js (both survey elements, loaded on first use)', min: surveysChunk.length, gzip: gzip(surveysChunk) }] : []),
+  { file: 'survey form with its own imports, Lit external', min: Buffer.byteLength(surveyCode), gzip: gzip(surveyCode) },
   { file: 'dist/esm/praise/praise-wall.js (the module alone)', min: wallJs.length, gzip: gzip(wallJs) },
   { file: 'praise wall with its own imports, Lit external', min: Buffer.byteLength(wallCode), gzip: gzip(wallCode) },
   { file: 'Lit alone (`lit`, rollup + terser)', min: Buffer.byteLength(litCode), gzip: gzip(litCode) },

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { DEMO_PEOPLE } from './seed.js';
+import { DEMO_PEOPLE, type DemoPerson } from './seed.js';
 
 const PUBLIC = fileURLToPath(new URL('./public/', import.meta.url));
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
@@ -55,7 +55,7 @@ export function demoHost(options: DemoHostOptions) {
       headers: { authorization: `Bearer ${options.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         user: { externalId: person.externalId, name: person.name, email: person.email },
-        scopes: ['praise:read', 'praise:write', 'praise:moderate'],
+        scopes: scopesFor(person.role),
         origin,
         ...(ttl ? { ttlSeconds: ttl } : {}),
       }),
@@ -74,6 +74,18 @@ export function demoHost(options: DemoHostOptions) {
   });
 
   return app;
+}
+
+/**
+ * What the host asks Grove for, by the person's role in the intranet: everyone answers surveys;
+ * managers, HR and admins read results (Grove limits managers to their own reporting line); HR
+ * and admins manage surveys and moderate praise. Grove narrows the list to the role it knows too.
+ */
+export function scopesFor(role: DemoPerson['role']): string[] {
+  const everyone = ['praise:read', 'praise:write', 'surveys:respond'];
+  if (role === 'manager') return [...everyone, 'surveys:read'];
+  if (role === 'hr_admin' || role === 'admin') return [...everyone, 'praise:moderate', 'surveys:read', 'surveys:manage'];
+  return everyone;
 }
 
 /** The Content-Security-Policy a host page needs for Grove (see docs/embedding.md). */

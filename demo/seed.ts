@@ -6,6 +6,7 @@ import { praiseMessageRef } from '../api/modules/praise/praise.fields.js';
 import { praise, praiseReactions, praiseRecipients, type Reaction } from '../api/db/schema/praise.js';
 import { upsertPeople } from '../api/modules/directory/people.service.js';
 import { createTenant, getTenant } from '../api/modules/platform/platform.service.js';
+import { ensureDemoSurvey } from './survey-seed.js';
 
 export interface DemoPerson {
   externalId: string;
@@ -61,18 +62,22 @@ export interface DemoTenant {
 
 /**
  * Creates the demo tenant once (remembered in the data dir) with its people, values and a few
- * weeks of praise in English and French, so the wall is alive on first load.
+ * weeks of praise in English and French, so the wall is alive on first load, and an engagement
+ * survey with answered rounds (survey-seed.ts).
  */
 export async function ensureDemoTenant(deps: Pick<GroveDeps, 'database' | 'dataKeys' | 'cipher'>, dataDir: string, origins: string[]): Promise<DemoTenant> {
   const database = deps.database;
   const file = join(dataDir, 'demo-tenant.json');
   if (existsSync(file)) {
     const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoTenant;
-    try {
-      await getTenant(database, saved.tenantId);
+    const present = await getTenant(database, saved.tenantId).then(
+      () => true,
+      () => false, // the database was reset: seed again
+    );
+    if (present) {
+      // Demo data dirs from before surveys existed get the survey too.
+      await ensureDemoSurvey(deps, saved.tenantId);
       return saved;
-    } catch {
-      /* the database was reset: seed again */
     }
   }
   const tenant = await createTenant(database, deps.dataKeys.masters, { name: 'Acme Corporation (demo)', origins, values: VALUES });
@@ -93,6 +98,7 @@ export async function ensureDemoTenant(deps: Pick<GroveDeps, 'database' | 'dataK
       }
     }
   });
+  await ensureDemoSurvey(deps, tenant.id);
   const saved = { tenantId: tenant.id, apiKey: tenant.apiKey };
   writeFileSync(file, JSON.stringify(saved, null, 2), { mode: 0o600 });
   return saved;

@@ -23,6 +23,12 @@ export interface RequiresOptions {
   transaction?: boolean;
   /** The resource this request acts on, compared with a resource-locked token's `res`. */
   resource?: (c: Context<AppEnv>) => string | undefined;
+  /**
+   * Whether the stored Idempotency-Key fingerprint covers the body (default) or only method and
+   * path. Survey responses: a hash of a body drawn from a small answer space, stored beside the
+   * respondent's principal, could be brute-forced back into their answers.
+   */
+  fingerprintBody?: boolean;
 }
 
 /**
@@ -62,13 +68,13 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
     }
     try {
       if (credential.kind === 'platform') {
-        await runIdempotent(c, next, undefined);
+        await runIdempotent(c, next, undefined, options.fingerprintBody);
         await recordPlatformRequest(c, permission);
         return;
       }
       if (options.transaction === false) {
         // The change went to platform tables (revocations): the entry gets a unit of its own.
-        await runIdempotent(c, next, undefined);
+        await runIdempotent(c, next, undefined, options.fingerprintBody);
         const entry = tenantAuditFor(c, permission);
         if (entry) await c.var.deps.database.withTenant(credential.tenantId, (tx) => tx.execute(entry));
         return;
@@ -77,7 +83,7 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
         .withTenant(credential.tenantId, async (tx) => {
           c.set('tx', tx);
           if (credential.kind === 'user') await loadViewer(c, credential, rule.anyScope ?? []);
-          await runIdempotent(c, next, tx);
+          await runIdempotent(c, next, tx, options.fingerprintBody);
           if (c.error || c.res.status >= 400) throw ROLLBACK;
         }, { readOnly: c.req.method === 'GET', lastStatement: () => tenantAuditFor(c, permission) })
         .catch((error: unknown) => {

@@ -16,7 +16,7 @@ const KEY_PATTERN = /^[A-Za-z0-9_.:-]{8,255}$/;
  * for a different request is refused. Tenant requests store the response in the same transaction
  * as the write itself; platform requests use a claim row ("in progress") instead.
  */
-export async function runIdempotent(c: Context<AppEnv>, next: Next, tx: Tx | undefined): Promise<void> {
+export async function runIdempotent(c: Context<AppEnv>, next: Next, tx: Tx | undefined, fingerprintBody = true): Promise<void> {
   const key = c.req.header('idempotency-key');
   if (c.req.method !== 'POST' || key === undefined) {
     await next();
@@ -27,7 +27,7 @@ export async function runIdempotent(c: Context<AppEnv>, next: Next, tx: Tx | und
   }
   const credential = c.var.credential;
   if (credential.kind === 'none') throw new Problem('unauthorized');
-  const fingerprint = sha256(`${c.req.method} ${c.req.path}\n${await c.req.text()}`);
+  const fingerprint = sha256(`${c.req.method} ${c.req.path}\n${fingerprintBody ? await c.req.text() : ''}`);
   return tx
     ? tenantScoped(c, next, tx, credential.principal, key, fingerprint)
     : platformScoped(c, next, credential.principal, key, fingerprint);

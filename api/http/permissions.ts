@@ -86,6 +86,11 @@ export const PERMISSIONS = {
   'praise.react': { credentials: ['user'], anyScope: ['praise:write'] },
   /** Delete: the giver with praise:write; anyone else needs praise:moderate (checked in the service). */
   'praise.delete': { credentials: ['user'], anyScope: ['praise:write', 'praise:moderate'] },
+  /** Surveys: docs/surveys.md. Results are aggregates only; managers see their own reporting line. */
+  'surveys.manage': { credentials: ['user', 'tenant_key'], anyScope: ['surveys:manage'] },
+  'surveys.respond': { credentials: ['user'], anyScope: ['surveys:respond'] },
+  'surveys.results': { credentials: ['user', 'tenant_key'], anyScope: ['surveys:read'] },
+  'surveys.read': { credentials: ['user', 'tenant_key'], anyScope: ['surveys:respond', 'surveys:read', 'surveys:manage'] },
 } as const satisfies Record<string, PermissionRule>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -5,7 +5,7 @@ import type { AppEnv } from './context.js';
 import { clientIp } from './rate-limit.js';
 
 /** Tenant tables whose ids a request may name. */
-export type ProbedTable = 'people' | 'praise';
+export type ProbedTable = 'people' | 'praise' | 'surveys';
 
 /**
  * Called when an id named by a request is not in the caller's tenant. The caller answers 404

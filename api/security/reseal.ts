@@ -61,7 +61,8 @@ export async function resealColumn(
     const batch = await database.withTenant(tenantId, async (tx) => {
       const found = await rows<Record<string, string>>(
         tx,
-        sql`select ${sql.raw(column.key.map((k) => `${quote(k.name)}::text as ${quote(k.name)}`).join(', '))}, ${value} as value
+        sql`select ${sql.raw(column.key.map((k) => `${quote(k.name)}::text as ${quote(k.name)}`).join(', '))},
+                   ${sql.raw((column.bind ?? []).map((name, i) => `${quote(name)}::text as "bind_${i}"`).join(', ') || 'null as "bind_none"')}, ${value} as value
             from ${table}
             where tenant_id = ${tenantId} and ${selects}
               ${after ? sql`and (${keyList}) > (${keyValues(column, after)})` : sql``}
@@ -73,7 +74,7 @@ export async function resealColumn(
       let failed = 0;
       for (const row of found) {
         const key = column.key.map((k) => row[k.name]!);
-        const ref = refOf(column, key);
+        const ref = refOf(column, column.bind ? column.bind.map((_, i) => row[`bind_${i}`]!) : key);
         let plaintext: string;
         if (options.mode === 'plaintext') plaintext = row.value!;
         else {

@@ -41,7 +41,7 @@ async function appTables(): Promise<TableInfo[]> {
 describe('row-level security catalog', () => {
   it('finds the tenant tables (the checks below are not vacuous)', async () => {
     const names = (await appTables()).map((r) => r.name);
-    for (const expected of ['people', 'person_search_terms', 'company_values', 'praise', 'praise_recipients', 'praise_reactions', 'idempotency_keys', 'audit_log', 'alert_settings']) {
+    for (const expected of ['people', 'person_search_terms', 'company_values', 'praise', 'praise_recipients', 'praise_reactions', 'idempotency_keys', 'audit_log', 'alert_settings', 'surveys', 'survey_participation', 'survey_responses', 'survey_answers']) {
       expect(names).toContain(expected);
     }
   });

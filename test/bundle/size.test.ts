@@ -38,9 +38,46 @@ describe('bundle', () => {
     expect(existsSync(join(dist, 'grove.js')), 'run `npm run build` first').toBe(true);
   });
 
-  it('dist/grove.js (praise widgets, core and Lit) is at most 20 KB gzipped', () => {
+  it('dist/grove.js (praise widgets, core, Lit and the survey loader) is at most 20 KB gzipped', () => {
     const size = gzip(readFileSync(join(dist, 'grove.js'), 'utf8'));
     expect(size).toBeLessThanOrEqual(20 * KB);
+  });
+
+  const surveyChunks = () => readdirSync(dist).filter((f) => /^grove-surveys\.[0-9a-f]{16}\.js$/.test(f));
+
+  it('grove.js loads the survey elements as one content-hashed chunk, named in grove.js', () => {
+    const chunks = surveyChunks();
+    expect(chunks).toHaveLength(1);
+    const grove = readFileSync(join(dist, 'grove.js'), 'utf8');
+    expect(grove).toContain(`"${chunks[0]}"`);
+    // The survey elements themselves are not in grove.js: only their tag names, for the loader.
+    expect(grove).not.toMatch(/anonymityThreshold|eNPS/);
+  });
+
+  it('the survey chunk (both survey elements, en and fr) is at most 13.5 KB gzipped and carries no Lit of its own', () => {
+    const code = readFileSync(join(dist, surveyChunks()[0]!), 'utf8');
+    expect(code).not.toMatch(/lit-html|ReactiveElement|attachShadow/);
+    // It takes Lit and core from the grove.js that loaded it (the kit).
+    expect(code).toContain('grove.kits');
+    // Host pages' CSP often forbids inline styles: geometry goes in SVG attributes instead.
+    expect(code).not.toMatch(/\sstyle=/);
+    expect(gzip(code)).toBeLessThanOrEqual(13.5 * KB);
+  });
+
+  // What a bundler user pays for the survey form alone, Lit external (the results are not imported).
+  it('the survey ES module, bundled without Lit, is at most 12 KB gzipped and needs none of the results', async () => {
+    const files = [...closure(join(dist, 'esm/surveys/survey.js'))];
+    expect(files.some((f) => /results/.test(f))).toBe(false);
+    const build = await rollup({
+      input: join(dist, 'esm/surveys/survey.js'),
+      external: (id) => id === 'lit' || id.startsWith('lit/'),
+      plugins: [terser({ module: true, compress: { passes: 2 } })],
+    });
+    const { output } = await build.generate({ format: 'es' });
+    await build.close();
+    const entry = output.find((o) => o.type === 'chunk' && o.isEntry);
+    if (entry?.type !== 'chunk') throw new Error('no entry chunk');
+    expect(gzip(entry.code)).toBeLessThanOrEqual(12 * KB);
   });
 
   it('the praise wall ES module needs core but none of the composer', () => {
@@ -78,7 +115,7 @@ describe('bundle', () => {
     }
   });
 
-  it('ships a custom elements manifest describing both praise elements', () => {
+  it('ships a custom elements manifest describing the praise and survey elements', () => {
     const manifest = JSON.parse(readFileSync(join(dist, 'custom-elements.json'), 'utf8')) as {
       modules: { declarations?: { tagName?: string; attributes?: { name: string }[] }[] }[];
     };
@@ -87,5 +124,9 @@ describe('bundle', () => {
     const composer = decls.find((d) => d.tagName === 'grove-praise-composer');
     expect(wall?.attributes?.map((a) => a.name)).toEqual(expect.arrayContaining(['scope', 'page-size', 'recipient-id', 'infinite']));
     expect(composer).toBeDefined();
+    const survey = decls.find((d) => d.tagName === 'grove-survey');
+    const results = decls.find((d) => d.tagName === 'grove-survey-results');
+    expect(survey?.attributes?.map((a) => a.name)).toEqual(expect.arrayContaining(['survey', 'layout']));
+    expect(results?.attributes?.map((a) => a.name)).toEqual(expect.arrayContaining(['survey', 'group-by', 'round']));
   });
 });

@@ -15,6 +15,12 @@ export interface GroveAuthErrorDetail {
   problem: Problem;
 }
 
+/** `grove-responded`: a person's survey answers were recorded (nothing about the answers). */
+export interface GroveRespondedDetail {
+  surveyId: string;
+  round: number;
+}
+
 /** Every Grove event and its detail, declared once. */
 export interface GroveEventMap {
   'grove-submit': GroveSubmitDetail;
@@ -22,6 +28,7 @@ export interface GroveEventMap {
   'grove-submit-error': Problem;
   'grove-deleted': { id: string };
   'grove-auth-error': GroveAuthErrorDetail;
+  'grove-responded': GroveRespondedDetail;
 }
 
 /** Dispatches a bubbling, composed Grove event; returns false when a listener cancelled it. */
@@ -41,11 +48,13 @@ declare global {
     'grove-submit-error': CustomEvent<Problem>;
     'grove-deleted': CustomEvent<{ id: string }>;
     'grove-auth-error': CustomEvent<GroveAuthErrorDetail>;
+    'grove-responded': CustomEvent<GroveRespondedDetail>;
   }
   interface DocumentEventMap {
     'grove-submit': CustomEvent<GroveSubmitDetail>;
     'grove-submitted': CustomEvent<PraiseItem>;
     'grove-submit-error': CustomEvent<Problem>;
+    'grove-responded': CustomEvent<GroveRespondedDetail>;
   }
   interface WindowEventMap {
     'grove-auth-error': CustomEvent<GroveAuthErrorDetail>;

@@ -10,3 +10,4 @@ export * from './praise.js';
 export * from './data-keys.js';
 export * from './audit-log.js';
 export * from './alert-settings.js';
+export * from './surveys.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { requires } from '../../http/authorize.js';
 import { Problem } from '../../http/problems.js';
 import { router } from '../../http/router.js';
@@ -17,6 +18,9 @@ async function loadBundle(path: string, cache: { mtimeMs?: number; body?: Buffer
 }
 
 const bundleCache: { mtimeMs?: number; body?: Buffer; hash?: string } = {};
+// Chunks that grove.js imports on first use (`grove-surveys.<hash>.js`), built beside it. Their
+// names carry their content hash, so a name read once never changes content.
+const chunkCache = new Map<string, Buffer>();
 const open = requires('public');
 
 export const opsRoutes = router()
@@ -57,4 +61,19 @@ export const opsRoutes = router()
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Cache-Control', 'public, max-age=31536000, immutable');
     return c.body(new Uint8Array(bundle.body), 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+  })
+  // The name is matched in full (letters, a dot, 16 hex digits): nothing else on disk is reachable.
+  .get('/:file{grove-[a-z]+\\.[0-9a-f]{16}\\.js}', open, async (c) => {
+    const file = c.req.param('file');
+    let body = chunkCache.get(file);
+    if (!body) {
+      body = await readFile(join(dirname(c.var.deps.bundlePath), file)).catch(() => undefined);
+      if (!body) throw new Problem('not-found', 'No widget chunk with that name.');
+      chunkCache.set(file, body);
+    }
+    // Imported as a module script from the host's origin: CORS mode, so it needs the ACAO header.
+    c.header('Cross-Origin-Resource-Policy', 'cross-origin');
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    return c.body(new Uint8Array(body), 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
   });

@@ -6,8 +6,11 @@ import { ORIGIN, testGrove, type TestGrove } from '../../../test/support/grove.j
 
 let t: TestGrove;
 const bundle = join(mkdtempSync(join(tmpdir(), 'grove-bundle-')), 'grove.js');
+const chunk = 'grove-surveys.0123456789abcdef.js';
 beforeAll(async () => {
   writeFileSync(bundle, 'window.Grove={};');
+  writeFileSync(join(bundle, '..', chunk), 'export {};');
+  writeFileSync(join(bundle, '..', 'secret.txt'), 'not for the web');
   t = await testGrove({}, { bundlePath: bundle });
   await t.createTenant('Ops', [ORIGIN]);
 });
@@ -60,6 +63,19 @@ describe('operations', () => {
     const immutable = await t.request('GET', hashed);
     expect(immutable.headers.get('cache-control')).toContain('immutable');
     expect(immutable.body).toBe('window.Grove={};');
+  });
+
+  it('serves the lazily loaded chunks beside the bundle, cross-origin and immutable, and nothing else there', async () => {
+    const reply = await t.request('GET', `/${chunk}`);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toBe('export {};');
+    expect(reply.headers.get('content-type')).toMatch(/javascript/);
+    expect(reply.headers.get('access-control-allow-origin')).toBe('*');
+    expect(reply.headers.get('cache-control')).toContain('immutable');
+    expect((await t.request('GET', '/grove-surveys.fedcba9876543210.js')).status).toBe(404);
+    for (const path of ['/secret.txt', '/grove-surveys.js', '/grove-surveys.0123456789abcdef.js.map', '/grove-..%2Fsecret.0123456789abcdef.js']) {
+      expect((await t.request('GET', path)).status, path).toBe(404);
+    }
   });
 
   it('publishes an OpenAPI 3.1 document of every route', async () => {

@@ -22,6 +22,15 @@ export const PEOPLE = [
   { externalId: 'zoe', name: 'Zoé Zimmer', team: 'People' },
 ] as const;
 
+/** A person of the directory sync; the survey tests add more than PEOPLE. */
+export interface StackPerson {
+  externalId: string;
+  name: string;
+  team?: string;
+  role?: 'employee' | 'manager' | 'hr_admin' | 'admin';
+  managerExternalId?: string;
+}
+
 export const VALUES = [
   { key: 'ownership', label: 'Ownership', emoji: '🧭' },
   { key: 'teamwork', label: 'Teamwork', emoji: '🧩' },
@@ -44,6 +53,20 @@ export interface PageOptions {
   scope?: 'all' | 'team' | 'mine';
   /** The host mints `praise:read` only: the wall can read but not react. */
   readOnly?: boolean;
+}
+
+/** A host page with the survey elements (`/surveys`); the host mints survey scopes too. */
+export interface SurveyPageOptions {
+  as?: string;
+  ttl?: number;
+  locale?: string;
+  theme?: 'light' | 'dark' | 'auto';
+  /** `survey` attribute of both elements (omit for "the first open one" / "the newest"). */
+  survey?: string;
+  layout?: 'paged' | 'single';
+  /** Which elements the page holds; default both. */
+  show?: 'survey' | 'results' | 'both';
+  groupBy?: 'team' | 'manager';
 }
 
 export interface Tenant {
@@ -72,6 +95,14 @@ export interface Stack {
   setOrigins(origins: string[]): Promise<void>;
   /** Revokes every token of the tenant issued until now (platform API). */
   revokeAll(): Promise<void>;
+  /** The URL of a host page embedding the survey elements. */
+  surveyPage(options?: SurveyPageOptions): string;
+  /** Adds people to the tenant's directory (upsert); their `ids` join `tenant.ids`. */
+  addPeople(people: StackPerson[]): Promise<void>;
+  /** Creates a survey with the tenant API key; returns the API's answer. */
+  createSurvey(body: unknown): Promise<{ id: string; questions: Array<{ id: string; type: string }> }>;
+  /** Answers a survey as `as`, server side, through the API. Returns the HTTP status. */
+  respond(as: string, surveyId: string, answers: unknown[]): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -91,8 +122,9 @@ export async function startStack(): Promise<Stack> {
   });
   // The host listens first, so its origin can go on the tenant's allowlist.
   const mints = { ok: 0, refused: 0 };
+  const people: StackPerson[] = [...PEOPLE];
   let target: { apiUrl: string; open: Tenant; locked: Tenant } | undefined;
-  const host = await listen(hostApp(() => target!, mints));
+  const host = await listen(hostApp(() => target!, mints, people));
   const hostOrigin = `http://127.0.0.1:${port(host)}`;
   const otherOrigin = 'https://elsewhere.example';
 
@@ -118,11 +150,11 @@ export async function startStack(): Promise<Stack> {
   const open = await tenant('Acme', [hostOrigin, otherOrigin]);
   const locked = await tenant('Locked Inc', [otherOrigin]);
   target = { apiUrl, open, locked };
-  const widgetToken = async (as: string) => {
-    const person = PEOPLE.find((p) => p.externalId === as)!;
+  const widgetToken = async (as: string, scopes = ['praise:read', 'praise:write']) => {
+    const person = people.find((p) => p.externalId === as)!;
     const { token } = await call<{ token: string }>('/v1/embed/tokens', open.apiKey, {
       user: { externalId: person.externalId, name: person.name },
-      scopes: ['praise:read', 'praise:write'],
+      scopes,
       origin: hostOrigin,
     });
     return token;
@@ -173,6 +205,34 @@ export async function startStack(): Promise<Stack> {
     async revokeAll() {
       await call(`/v1/platform/tenants/${open.id}/tokens/revoke`, PLATFORM_KEY, {});
     },
+    surveyPage(options = {}) {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(options)) if (v !== undefined) q.set(k, String(v));
+      return `${hostOrigin}/surveys?${q}`;
+    },
+    async addPeople(more) {
+      const sync = await call<{ items: Array<{ id: string; externalId: string }>; errors: unknown[] }>('/v1/directory/users', open.apiKey, { users: more });
+      if (sync.errors.length) throw new Error(`directory sync: ${JSON.stringify(sync.errors)}`);
+      people.push(...more);
+      for (const i of sync.items) open.ids[i.externalId] = i.id;
+    },
+    createSurvey(body) {
+      return call('/v1/surveys', open.apiKey, body);
+    },
+    async respond(as, surveyId, answers) {
+      const res = await fetch(`${apiUrl}/v1/surveys/${surveyId}/responses`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await widgetToken(as, ['surveys:respond'])}`,
+          origin: hostOrigin,
+          'content-type': 'application/json',
+          'idempotency-key': crypto.randomUUID(),
+        },
+        body: JSON.stringify({ answers }),
+      });
+      await res.body?.cancel();
+      return res.status;
+    },
     async close() {
       await new Promise<void>((resolve) => host.close(() => resolve()));
       await api.stop();
@@ -186,8 +246,32 @@ export async function startStack(): Promise<Stack> {
  * backend route every host writes, minting a token with the tenant API key for the signed-in
  * person (here named by the page URL) and the page's origin.
  */
-function hostApp(target: () => { apiUrl: string; open: Tenant; locked: Tenant }, mints: Stack['mints']) {
+function hostApp(target: () => { apiUrl: string; open: Tenant; locked: Tenant }, mints: Stack['mints'], people: StackPerson[]) {
   const app = new Hono();
+  app.get('/surveys', (c) => {
+    const q = new URL(c.req.url).searchParams;
+    const attr = (name: string, value: string | null) => (value ? ` ${name}="${esc(value)}"` : '');
+    const common = attr('locale', q.get('locale')) + attr('theme', q.get('theme')) + attr('survey', q.get('survey'));
+    const show = q.get('show') ?? 'both';
+    c.header('Cache-Control', 'no-store');
+    return c.html(`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>Intranet surveys</title>
+    <script src="${target().apiUrl}/grove.js"></script>
+  </head>
+  <body>
+    <main>
+      <h1>Surveys</h1>
+      ${show !== 'results' ? `<section aria-label="Answer"><grove-survey${common}${attr('layout', q.get('layout'))}></grove-survey></section>` : ''}
+      ${show !== 'survey' ? `<section aria-label="Results"><grove-survey-results${common}${attr('group-by', q.get('groupBy'))}></grove-survey-results></section>` : ''}
+    </main>
+    <script src="/host.js"></script>
+  </body>
+</html>`);
+  });
+
   app.get('/', (c) => {
     const q = new URL(c.req.url).searchParams;
     const attrs = [q.get('locale') && `locale="${esc(q.get('locale')!)}"`, q.get('theme') && `theme="${esc(q.get('theme')!)}"`]
@@ -218,7 +302,9 @@ function hostApp(target: () => { apiUrl: string; open: Tenant; locked: Tenant },
     return c.body(`window.Grove.configure({
   apiUrl: ${JSON.stringify(target().apiUrl)},
   getToken: async () => {
-    const response = await fetch('/grove-token' + location.search, { method: 'POST' });
+    const query = new URLSearchParams(location.search);
+    if (location.pathname === '/surveys') query.set('surveys', '1');
+    const response = await fetch('/grove-token?' + query, { method: 'POST' });
     if (!response.ok) throw new Error('token endpoint answered ' + response.status);
     return (await response.json()).token;
   },
@@ -230,7 +316,7 @@ function hostApp(target: () => { apiUrl: string; open: Tenant; locked: Tenant },
     const q = url.searchParams;
     const { apiUrl, open, locked } = target();
     const tenant = q.get('locked') ? locked : open;
-    const person = PEOPLE.find((p) => p.externalId === (q.get('as') ?? 'bob'));
+    const person = people.find((p) => p.externalId === (q.get('as') ?? 'bob'));
     if (!person) return c.json({ error: 'unknown person' }, 403);
     const ttl = Number(q.get('ttl')) || undefined;
     const response = await fetch(`${apiUrl}/v1/embed/tokens`, {
@@ -238,7 +324,10 @@ function hostApp(target: () => { apiUrl: string; open: Tenant; locked: Tenant },
       headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({
         user: { externalId: person.externalId, name: person.name },
-        scopes: q.get('readOnly') ? ['praise:read'] : ['praise:read', 'praise:write'],
+        // Grove narrows the scopes to what the person's role allows (surveys:read for managers…).
+        scopes: q.get('surveys')
+          ? ['praise:read', 'surveys:respond', 'surveys:read', 'surveys:manage']
+          : q.get('readOnly') ? ['praise:read'] : ['praise:read', 'praise:write'],
         origin: q.get('mintOrigin') ?? url.origin,
         ...(ttl ? { ttlSeconds: ttl } : {}),
       }),
