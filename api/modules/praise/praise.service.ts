@@ -64,13 +64,19 @@ export async function givePraise(tx: Tx, viewer: Viewer, fields: TenantFields, i
 /**
  * Who may see a praise: everyone in the tenant when public; otherwise its giver, its recipients
  * and the recipients' managers.
+ *
+ * `offset 0` keeps the `exists` a per-row probe of the recipients index. Without it PostgreSQL
+ * may turn it into a hashed subplan, and units run generic plans (see tenantSettings()): a
+ * generic plan hashed every recipient of the tenant, joined to every person, as soon as one
+ * private praise was on the page.
  */
 function visibleTo(viewer: Viewer): SQL {
   return sql`(p.visibility = 'public' or p.giver_id = ${viewer.id} or exists (
     select 1 from app.praise_recipients r
     join app.people rp on rp.tenant_id = r.tenant_id and rp.id = r.recipient_id
     where r.tenant_id = p.tenant_id and r.praise_id = p.id
-      and (r.recipient_id = ${viewer.id} or rp.manager_id = ${viewer.id})))`;
+      and (r.recipient_id = ${viewer.id} or rp.manager_id = ${viewer.id})
+    offset 0))`;
 }
 
 function involves(personFilter: SQL): SQL {
