@@ -226,6 +226,8 @@ interface Target {
 }
 interface Sample {
   rps: number;
+  /** Requests answered in the run. */
+  requests: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -238,6 +240,8 @@ interface Series {
   /** Built afresh before each run: widget tokens live at most 10 minutes. */
   target: () => Promise<Target>;
   samples: Sample[];
+  /** Requests answered during the warm-up (with the samples': what a CPU-time reading divides by). */
+  warmupRequests?: number;
 }
 
 async function mint(ctx: SizeContext, tenantApiKey: string, user: Person): Promise<string> {
@@ -347,8 +351,8 @@ function autocannon(target: Target, seconds: number): Promise<Sample> {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', () => {
       try {
-        const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
-        resolveSample({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+        resolveSample({ rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
       } catch (error) {
         reject(error);
       }
@@ -358,7 +362,7 @@ function autocannon(target: Target, seconds: number): Promise<Sample> {
 
 /** A warm-up of each series, then `runs` rounds that visit every series once, in order. */
 async function measure(group: Series[]) {
-  for (const s of group) await autocannon(await s.target(), warmup);
+  for (const s of group) s.warmupRequests = (await autocannon(await s.target(), warmup)).requests;
   for (let run = 0; run < runs; run++) {
     for (const s of group) {
       const sample = await autocannon(await s.target(), duration);
@@ -393,13 +397,14 @@ if (targeted && !encryptionOnly) {
   // one change under the same conditions, not the record (results/latest.* come from full runs).
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   console.log(`\n${connections} connections, ${warmup} s warm-up, ${runs} × ${duration} s per server, interleaved; medians (load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}).`);
-  console.log('| scenario | size | Grove req/s | baseline req/s | ratio | Grove p50 / p99 ms | baseline p50 / p99 ms | Grove spread | baseline spread |');
+  console.log('| scenario | size | Grove req/s | baseline req/s | ratio | Grove p50 / p99 ms | baseline p50 / p99 ms | Grove spread | baseline spread | requests served, Grove / baseline |');
   for (let i = 0; i < series.length; i += 2) {
     const [g, b] = [series[i]!, series[i + 1]!];
     const rps = (s: Series) => s.samples.map((x) => x.rps);
     const range = (s: Series) => `${Math.round(Math.min(...rps(s)))}–${Math.round(Math.max(...rps(s)))}`;
     const failed = [...g.samples, ...b.samples].reduce((n, x) => n + x.non2xx + x.errors, 0);
-    console.log(`| ${g.scenario}${failed ? ` (${failed} failed)` : ''} | ${g.size} | ${Math.round(mid(rps(g)))} | ${Math.round(mid(rps(b)))} | ${(mid(rps(g)) / mid(rps(b))).toFixed(2)} | ${mid(g.samples.map((x) => x.p50))} / ${mid(g.samples.map((x) => x.p99))} | ${mid(b.samples.map((x) => x.p50))} / ${mid(b.samples.map((x) => x.p99))} | ${range(g)} | ${range(b)} |`);
+    const served = (s: Series) => (s.warmupRequests ?? 0) + s.samples.reduce((n, x) => n + x.requests, 0);
+    console.log(`| ${g.scenario}${failed ? ` (${failed} failed)` : ''} | ${g.size} | ${Math.round(mid(rps(g)))} | ${Math.round(mid(rps(b)))} | ${(mid(rps(g)) / mid(rps(b))).toFixed(2)} | ${mid(g.samples.map((x) => x.p50))} / ${mid(g.samples.map((x) => x.p99))} | ${mid(b.samples.map((x) => x.p50))} / ${mid(b.samples.map((x) => x.p99))} | ${range(g)} | ${range(b)} | ${served(g)} / ${served(b)} |`);
   }
   if (profileDir) log(`Grove's CPU profile: ${profileDir}`);
   process.exit(0);
