@@ -55,6 +55,38 @@ describe('giving praise', () => {
   });
 });
 
+describe('giving praise in one statement', () => {
+  it('answers exactly what reading it back answers (recipients by name, values in order, private)', async () => {
+    const bob = await as('bob');
+    const created = await bob.give({
+      recipientIds: [acme.ids.cat, acme.ids.ann, acme.ids.cat],
+      message: '  Thanks both  ',
+      values: ['kindness', 'ownership', 'kindness'],
+      visibility: 'private',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.recipients.map((r: { name: string }) => r.name)).toEqual(['Acme Ann', 'Acme Cat']);
+    expect(created.body.values).toEqual(['kindness', 'ownership']);
+    const read = await bob.call('GET', `/v1/praise/${created.body.id}`);
+    expect(read.status).toBe(200);
+    expect(created.body).toEqual(read.body);
+  });
+
+  it('writes nothing when a recipient or a value is unknown, and names the recipient first', async () => {
+    const ann = await as('ann');
+    const before = (await ann.feed('?scope=mine&limit=100')).body.items.length;
+    const stranger = crypto.randomUUID();
+    const both = await ann.give({ recipientIds: [acme.ids.bob, stranger], message: 'hi', values: ['ownership', 'nope'] });
+    expect(both.status).toBe(404);
+    expect(both.body.detail).toContain(stranger);
+    expect(both.body.detail).not.toContain(acme.ids.bob);
+    const value = await ann.give({ recipientIds: [acme.ids.bob], message: 'hi', values: ['ownership', 'nope'] });
+    expect(value.status).toBe(422);
+    expect(value.body.errors).toEqual([{ path: 'json.values', message: 'unknown value "nope"' }]);
+    expect((await ann.feed('?scope=mine&limit=100')).body.items.length).toBe(before);
+  });
+});
+
 describe('private praise', () => {
   it('is seen by giver, recipients and their managers only', async () => {
     const cat = await as('cat');
