@@ -176,6 +176,33 @@ describe('reactions', () => {
     ]);
     expect((await bob.call('PUT', `/v1/praise/${id}/reactions/poop`)).status).toBe(400);
   });
+
+  it('reach the feed counted in the fixed order, reacted per viewer, beside recipients by name', async () => {
+    const boss = await as('boss');
+    const created = await boss.give({ recipientIds: [acme.ids.cat, acme.ids.bob, acme.ids.ann], message: 'team effort' });
+    const id = created.body.id;
+    for (const [who, reaction] of [['ann', 'rocket'], ['bob', 'heart'], ['cat', 'heart'], ['ann', 'clap'], ['bob', 'rocket']] as const) {
+      expect((await (await as(who)).call('PUT', `/v1/praise/${id}/reactions/${reaction}`)).status).toBe(200);
+    }
+    const seenBy = async (who: string) => ((await (await as(who)).feed('?limit=50')).body.items as Array<{ id: string }>).find((i) => i.id === id) as Record<string, unknown>;
+    const ann = await seenBy('ann');
+    expect(ann.reactions).toEqual([
+      { reaction: 'clap', count: 1, reacted: true },
+      { reaction: 'heart', count: 2, reacted: false },
+      { reaction: 'rocket', count: 2, reacted: true },
+    ]);
+    expect((ann.recipients as Array<{ name: string }>).map((r) => r.name)).toEqual(['Acme Ann', 'Acme Bob', 'Acme Cat']);
+    expect((await seenBy('cat')).reactions).toEqual([
+      { reaction: 'clap', count: 1, reacted: false },
+      { reaction: 'heart', count: 2, reacted: true },
+      { reaction: 'rocket', count: 2, reacted: false },
+    ]);
+    expect((await seenBy('root')).reactions).toEqual([
+      { reaction: 'clap', count: 1, reacted: false },
+      { reaction: 'heart', count: 2, reacted: false },
+      { reaction: 'rocket', count: 2, reacted: false },
+    ]);
+  });
 });
 
 describe('deleting praise', () => {
