@@ -200,21 +200,13 @@ function tenantTransaction<T>(db: Database, tenantId: string, fn: (tx: Tx) => Pr
 }
 
 /**
- * The statement that puts a transaction under one tenant, as grove_app: the settings are
+ * The statement that puts a transaction under one tenant, as grove_app: both settings are
  * transaction-local, so a pooled connection never carries them into the next transaction.
- *
- * Units run generic plans. Every tenant statement is prepared with the tenant (and usually the
- * viewer) as parameters; left to choose, PostgreSQL planned the feed afresh on every execution
- * (custom plans only), and planning cost more than running it (pgbench, prepared, in its
- * transaction as grove_app: 1.50 ms with custom plans, 0.58 ms generic, beside 0.58 ms for the
- * bare baseline's query in the same transaction). Grove's statements lead with the tenant on an
- * index whose first column is tenant_id, so their plans do not hinge on the values; the bench's
- * EXPLAIN shows the feed's generic plan.
  */
 export function tenantSettings(tenantId: string, { switchRole = true } = {}): SQL {
   return switchRole
-    ? sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true), set_config('plan_cache_mode', 'force_generic_plan', true)`
-    : sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('plan_cache_mode', 'force_generic_plan', true)`;
+    ? sql`select set_config('role', ${APP_ROLE}, true), set_config('app.tenant_id', ${tenantId}, true)`
+    : sql`select set_config('app.tenant_id', ${tenantId}, true)`;
 }
 
 /**
