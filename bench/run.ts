@@ -48,6 +48,12 @@ const { values: args } = parseArgs({
     runs: { type: 'string' },
     warmup: { type: 'string' },
     connections: { type: 'string', default: '50' },
+    /** Comma-separated scenarios to measure: feed, write, tokens, typeahead (default: all). */
+    only: { type: 'string' },
+    /** Comma-separated sizes to run: small, large (default: both; --quick has one). */
+    sizes: { type: 'string' },
+    /** A directory: Grove runs with `node --cpu-prof` and writes its profile there on exit. */
+    profile: { type: 'string' },
   },
 });
 const encryptionOnly = args.encryption!;
@@ -61,13 +67,19 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const started = performance.now();
 const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 const MESSAGE = 'Load test: thank you!';
+const SCENARIOS = ['feed', 'write', 'tokens', 'typeahead'] as const;
+const only = new Set(args.only ? args.only.split(',').map((x) => x.trim()) : SCENARIOS);
+for (const o of only) if (!(SCENARIOS as readonly string[]).includes(o)) throw new Error(`--only: unknown scenario ${o} (${SCENARIOS.join(', ')})`);
+/** A targeted run (--only or --sizes) measures what it is asked and writes no results files. */
+const targeted = args.only !== undefined || args.sizes !== undefined;
+const profileDir = args.profile ? resolve(args.profile) : undefined;
 
 interface Size {
   label: 'small' | 'large';
   db: string;
   spec: SeedSpec;
 }
-const SIZES: Size[] = encryptionOnly
+const ALL_SIZES: Size[] = encryptionOnly
   ? [{ label: 'small', db: 'grove_bench_encryption', spec: { tenants: 2, people: 200, praise: 2_000, typeaheadPeople: 0 } }]
   : quick
   ? [{ label: 'small', db: 'grove_bench_quick', spec: { tenants: 2, people: 200, praise: 2_000, typeaheadPeople: 2_000 } }]
@@ -75,6 +87,8 @@ const SIZES: Size[] = encryptionOnly
       { label: 'small', db: 'grove_bench_small', spec: { tenants: 10, people: 1_000, praise: 10_000, typeaheadPeople: 0 } },
       { label: 'large', db: 'grove_bench_large', spec: { tenants: 100, people: 10_000, praise: 1_000_000, typeaheadPeople: 100_000 } },
     ];
+const SIZES = args.sizes ? ALL_SIZES.filter((s) => args.sizes!.split(',').includes(s.label)) : ALL_SIZES;
+if (SIZES.length === 0) throw new Error(`--sizes: none of ${args.sizes} (${ALL_SIZES.map((s) => s.label).join(', ')})`);
 
 // ---------------------------------------------------------------------------------------------
 // Data
@@ -139,9 +153,9 @@ const children: ChildProcess[] = [];
 process.on('exit', () => children.forEach((c) => c.kill('SIGTERM')));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
 
-function startServer(script: string, env: NodeJS.ProcessEnv): Promise<Server> {
+function startServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Server> {
   return new Promise((resolvePort, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(root, script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -175,7 +189,7 @@ async function startSize(size: Size): Promise<SizeContext> {
     GROVE_DATA_DIR: `/tmp/grove-bench-${size.label}`,
   };
   const [grove, baseline] = await Promise.all([
-    startServer('bench/servers/grove.ts', env),
+    startServer('bench/servers/grove.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     startServer(encryptionOnly ? 'bench/servers/grove-plaintext.ts' : 'bench/servers/baseline.ts', {
       ...env,
       TENANT_ID: tenant.id,
@@ -212,6 +226,8 @@ interface Target {
 }
 interface Sample {
   rps: number;
+  /** Requests answered in the run. */
+  requests: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -224,6 +240,8 @@ interface Series {
   /** Built afresh before each run: widget tokens live at most 10 minutes. */
   target: () => Promise<Target>;
   samples: Sample[];
+  /** Requests answered during the warm-up (with the samples': what a CPU-time reading divides by). */
+  warmupRequests?: number;
 }
 
 async function mint(ctx: SizeContext, tenantApiKey: string, user: Person): Promise<string> {
@@ -333,8 +351,8 @@ function autocannon(target: Target, seconds: number): Promise<Sample> {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('exit', () => {
       try {
-        const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
-        resolveSample({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+        resolveSample({ rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
       } catch (error) {
         reject(error);
       }
@@ -344,7 +362,7 @@ function autocannon(target: Target, seconds: number): Promise<Sample> {
 
 /** A warm-up of each series, then `runs` rounds that visit every series once, in order. */
 async function measure(group: Series[]) {
-  for (const s of group) await autocannon(await s.target(), warmup);
+  for (const s of group) s.warmupRequests = (await autocannon(await s.target(), warmup)).requests;
   for (let run = 0; run < runs; run++) {
     for (const s of group) {
       const sample = await autocannon(await s.target(), duration);
@@ -357,9 +375,12 @@ async function measure(group: Series[]) {
 const series: Series[] = [];
 for (const size of SIZES) {
   const ctx = await startSize(size);
-  const groups: Series[][] = encryptionOnly ? await encryptionGroups(ctx) : [feed(ctx)];
-  if (size.label === 'small' && !encryptionOnly) groups.push(write(ctx), tokens(ctx));
-  if (ctx.seed.typeahead) groups.push(typeahead(ctx));
+  const groups: Series[][] = encryptionOnly ? await encryptionGroups(ctx) : only.has('feed') ? [feed(ctx)] : [];
+  if (size.label === 'small' && !encryptionOnly) {
+    if (only.has('write')) groups.push(write(ctx));
+    if (only.has('tokens')) groups.push(tokens(ctx));
+  }
+  if (ctx.seed.typeahead && only.has('typeahead')) groups.push(typeahead(ctx));
   try {
     for (const group of groups) {
       series.push(...group);
@@ -369,6 +390,24 @@ for (const size of SIZES) {
   } finally {
     await stopSize(ctx);
   }
+}
+
+if (targeted && !encryptionOnly) {
+  // Medians of what was asked, printed only: a targeted run is for before/after comparisons of
+  // one change under the same conditions, not the record (results/latest.* come from full runs).
+  const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  console.log(`\n${connections} connections, ${warmup} s warm-up, ${runs} × ${duration} s per server, interleaved; medians (load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}).`);
+  console.log('| scenario | size | Grove req/s | baseline req/s | ratio | Grove p50 / p99 ms | baseline p50 / p99 ms | Grove spread | baseline spread | requests served, Grove / baseline |');
+  for (let i = 0; i < series.length; i += 2) {
+    const [g, b] = [series[i]!, series[i + 1]!];
+    const rps = (s: Series) => s.samples.map((x) => x.rps);
+    const range = (s: Series) => `${Math.round(Math.min(...rps(s)))}–${Math.round(Math.max(...rps(s)))}`;
+    const failed = [...g.samples, ...b.samples].reduce((n, x) => n + x.non2xx + x.errors, 0);
+    const served = (s: Series) => (s.warmupRequests ?? 0) + s.samples.reduce((n, x) => n + x.requests, 0);
+    console.log(`| ${g.scenario}${failed ? ` (${failed} failed)` : ''} | ${g.size} | ${Math.round(mid(rps(g)))} | ${Math.round(mid(rps(b)))} | ${(mid(rps(g)) / mid(rps(b))).toFixed(2)} | ${mid(g.samples.map((x) => x.p50))} / ${mid(g.samples.map((x) => x.p99))} | ${mid(b.samples.map((x) => x.p50))} / ${mid(b.samples.map((x) => x.p99))} | ${range(g)} | ${range(b)} | ${served(g)} / ${served(b)} |`);
+  }
+  if (profileDir) log(`Grove's CPU profile: ${profileDir}`);
+  process.exit(0);
 }
 
 if (encryptionOnly) {

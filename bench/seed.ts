@@ -20,7 +20,7 @@ import { MasterKeys } from '../api/security/master-keys.js';
 
 export const ORIGIN = 'https://bench.example';
 /** Bump when the generated data changes shape: every database is then seeded again. */
-const SEED_VERSION = 3; // 3: praise messages are sealed (field encryption)
+const SEED_VERSION = 4; // 3: praise messages are sealed (field encryption); 4: recipients name existing praise
 
 export interface SeedSpec {
   /** Tenants carrying praise. */
@@ -182,6 +182,10 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
        on conflict do nothing`,
     );
 
+    // One instant for every statement: praise ids are computed from it, in the praise step and
+    // again in the recipients step (now() differs between statements; up to seed version 3 every
+    // recipient row named a praise id that did not exist, so the feed read no recipients).
+    const anchor = `${lit(new Date().toISOString())}::timestamptz`;
     const perTenant = Math.max(1, Math.floor(spec.praise / spec.tenants));
     const T = spec.tenants;
     const P = spec.people;
@@ -189,7 +193,7 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
     const praiseRows = `
       from generate_series(0::bigint, ${spec.praise - 1}) n
       join bench.tenants t on t.idx = n % ${T}
-      cross join lateral (select now() - interval '365 days' + (n * (interval '365 days' / ${spec.praise})) as ts,
+      cross join lateral (select ${anchor} - interval '365 days' + (n * (interval '365 days' / ${spec.praise})) as ts,
                                  ((n * 7919) % ${P})::int as g) x
       cross join lateral (select bench.v7(x.ts, 'praise' || n) as id) y`;
     await step(
@@ -219,6 +223,9 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
         where n % 5 = 0
        on conflict do nothing`,
     );
+    const [orphans] = await sql.unsafe(`select count(*)::int as n from app.praise_recipients r
+      where not exists (select 1 from app.praise p where p.tenant_id = r.tenant_id and p.id = r.praise_id)`);
+    if (orphans!.n !== 0) throw new Error(`${orphans!.n} recipients name no praise`);
     // Reactions on about a third of the praise, up to three each.
     await step(
       'praise_reactions',

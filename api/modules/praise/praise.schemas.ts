@@ -13,7 +13,8 @@ export const GivePraiseBody = z
     recipientIds: z.array(Uuid).min(1).max(RECIPIENTS_MAX),
     // PostgreSQL refused a NUL byte in text; sealed, the message no longer reaches it as text.
     message: z.string().trim().min(1).max(MESSAGE_MAX).refine((m) => !m.includes('\0'), 'must not contain a NUL byte'),
-    values: z.array(z.string().min(1).max(64)).max(10).default([]),
+    // No NUL either: the values reach PostgreSQL as one JSON parameter, where \u0000 is refused.
+    values: z.array(z.string().min(1).max(64).refine((v) => !v.includes('\0'), 'must not contain a NUL byte')).max(10).default([]),
     visibility: Visibility.default('public'),
   })
   .openapi('GivePraise');

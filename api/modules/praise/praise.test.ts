@@ -55,6 +55,38 @@ describe('giving praise', () => {
   });
 });
 
+describe('giving praise in one statement', () => {
+  it('answers exactly what reading it back answers (recipients by name, values in order, private)', async () => {
+    const bob = await as('bob');
+    const created = await bob.give({
+      recipientIds: [acme.ids.cat, acme.ids.ann, acme.ids.cat],
+      message: '  Thanks both  ',
+      values: ['kindness', 'ownership', 'kindness'],
+      visibility: 'private',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.recipients.map((r: { name: string }) => r.name)).toEqual(['Acme Ann', 'Acme Cat']);
+    expect(created.body.values).toEqual(['kindness', 'ownership']);
+    const read = await bob.call('GET', `/v1/praise/${created.body.id}`);
+    expect(read.status).toBe(200);
+    expect(created.body).toEqual(read.body);
+  });
+
+  it('writes nothing when a recipient or a value is unknown, and names the recipient first', async () => {
+    const ann = await as('ann');
+    const before = (await ann.feed('?scope=mine&limit=100')).body.items.length;
+    const stranger = crypto.randomUUID();
+    const both = await ann.give({ recipientIds: [acme.ids.bob, stranger], message: 'hi', values: ['ownership', 'nope'] });
+    expect(both.status).toBe(404);
+    expect(both.body.detail).toContain(stranger);
+    expect(both.body.detail).not.toContain(acme.ids.bob);
+    const value = await ann.give({ recipientIds: [acme.ids.bob], message: 'hi', values: ['ownership', 'nope'] });
+    expect(value.status).toBe(422);
+    expect(value.body.errors).toEqual([{ path: 'json.values', message: 'unknown value "nope"' }]);
+    expect((await ann.feed('?scope=mine&limit=100')).body.items.length).toBe(before);
+  });
+});
+
 describe('private praise', () => {
   it('is seen by giver, recipients and their managers only', async () => {
     const cat = await as('cat');
@@ -143,6 +175,33 @@ describe('reactions', () => {
       { reaction: 'heart', count: 1, reacted: false },
     ]);
     expect((await bob.call('PUT', `/v1/praise/${id}/reactions/poop`)).status).toBe(400);
+  });
+
+  it('reach the feed counted in the fixed order, reacted per viewer, beside recipients by name', async () => {
+    const boss = await as('boss');
+    const created = await boss.give({ recipientIds: [acme.ids.cat, acme.ids.bob, acme.ids.ann], message: 'team effort' });
+    const id = created.body.id;
+    for (const [who, reaction] of [['ann', 'rocket'], ['bob', 'heart'], ['cat', 'heart'], ['ann', 'clap'], ['bob', 'rocket']] as const) {
+      expect((await (await as(who)).call('PUT', `/v1/praise/${id}/reactions/${reaction}`)).status).toBe(200);
+    }
+    const seenBy = async (who: string) => ((await (await as(who)).feed('?limit=50')).body.items as Array<{ id: string }>).find((i) => i.id === id) as Record<string, unknown>;
+    const ann = await seenBy('ann');
+    expect(ann.reactions).toEqual([
+      { reaction: 'clap', count: 1, reacted: true },
+      { reaction: 'heart', count: 2, reacted: false },
+      { reaction: 'rocket', count: 2, reacted: true },
+    ]);
+    expect((ann.recipients as Array<{ name: string }>).map((r) => r.name)).toEqual(['Acme Ann', 'Acme Bob', 'Acme Cat']);
+    expect((await seenBy('cat')).reactions).toEqual([
+      { reaction: 'clap', count: 1, reacted: false },
+      { reaction: 'heart', count: 2, reacted: true },
+      { reaction: 'rocket', count: 2, reacted: false },
+    ]);
+    expect((await seenBy('root')).reactions).toEqual([
+      { reaction: 'clap', count: 1, reacted: false },
+      { reaction: 'heart', count: 2, reacted: false },
+      { reaction: 'rocket', count: 2, reacted: false },
+    ]);
   });
 });
 
