@@ -7,7 +7,8 @@
  * 2. Starts Grove (servers/grove.ts) and the bare baseline (servers/baseline.ts) on each, every
  *    server in its own process, and loads them from another process with autocannon: a warm-up,
  *    then counted runs interleaved Grove, baseline, Grove, … so drift on a shared machine hits both.
- * 3. Checks the feed's plan with EXPLAIN, measures the widget bundles beside Lit alone.
+ * 3. Checks the feed's plan with EXPLAIN, measures the widget bundles beside Lit alone, and runs
+ *    the survey results benchmark (bench/surveys.ts) in its own process.
  * 4. Writes bench/results/latest.json and latest.md (`--quick`: quick.json and quick.md).
  *
  * `--quick` is a smoke run (one small seed, 1 s runs, one counted run) that proves the harness
@@ -556,7 +557,34 @@ const growth = feedRow('large')
       baselineNormalised: Number(((feedRow('large')!.ratio as number) / (feedRow('small')!.ratio as number)).toFixed(2)),
     }
   : null;
-const SURVEYS = 'survey results over 100,000 answers: not measured, surveys are not built yet';
+
+/**
+ * Survey results over 100,000 responses: bench/surveys.ts in its own process (its own seeded
+ * database, the endpoint in-process beside a bare aggregation query), its figures read back as
+ * JSON. Not in --quick or targeted runs: its seed alone takes a while.
+ */
+interface SurveyFigures {
+  answers: number;
+  respondents: number;
+  teams: number;
+  runs: number;
+  baseline: { medianMs: number; minMs: number; maxMs: number };
+  scenarios: Array<{ name: string; medianMs: number; minMs: number; maxMs: number; ratio: number }>;
+}
+let surveys: SurveyFigures | null = null;
+if (!quick && !targeted) {
+  const file = join(root, 'bench/results/.surveys.json');
+  log('survey results: npm run bench:surveys (seeds grove_bench_surveys once)');
+  const run = spawnSync(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), join(root, 'bench/surveys.ts'), '--runs', String(Math.max(runs * 3, 9)), '--json', file], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: process.env,
+  });
+  if (run.status !== 0) throw new Error('bench/surveys.ts failed');
+  surveys = JSON.parse(readFileSync(file, 'utf8')) as SurveyFigures;
+}
+const SURVEYS = surveys
+  ? `survey results over ${surveys.answers.toLocaleString('en')} answers (${surveys.respondents.toLocaleString('en')} responses, ${surveys.teams} teams)`
+  : 'survey results over 100,000 responses: not in --quick or targeted runs (npm run bench:surveys)';
 
 const sizeLine = (s: Seeded) =>
   `${s.name}: ${s.spec.tenants} tenants × ${s.spec.people.toLocaleString('en')} people × ${s.spec.praise.toLocaleString('en')} praise` +
@@ -571,7 +599,14 @@ md.push('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows) {
   md.push(`| ${r.scenario}${r.failed > 0 ? ` (**${r.failed} failed**)` : ''} | ${r.size} | ${r.groveRps} | ${r.baselineRps} | ${r.ratio} | ${r.groveP50} / ${r.groveP99} | ${r.baselineP50} / ${r.baselineP99} | ${r.groveSpread} | ${r.baselineSpread} |`);
 }
-md.push(`| ${SURVEYS} | | | | | | | | |`);
+md.push('');
+if (surveys) {
+  md.push(`${SURVEYS}: the results endpoint in-process (authentication, the tenant unit as grove_app under RLS, every aggregation, suppression, JSON), one request at a time, beside one bare aggregation query over the same answers as the owner, interleaved, ${surveys.runs} runs each; medians in ms.`);
+  md.push('');
+  md.push('| scenario | Grove median ms | Grove spread | baseline median ms | ratio (Grove / baseline time) |');
+  md.push('|---|---|---|---|---|');
+  for (const x of surveys.scenarios) md.push(`| ${x.name} | ${x.medianMs} | ${x.minMs}–${x.maxMs} | ${surveys.baseline.medianMs} | ${x.ratio} |`);
+} else md.push(`${SURVEYS}.`);
 md.push('');
 if (growth) {
   md.push(
@@ -609,7 +644,7 @@ const report = {
   growth,
   plans,
   bundles,
-  surveys: SURVEYS,
+  surveys,
   data: Object.values(seeded).map((s) => ({ name: s.name, spec: s.spec, rows: s.rows, seedSeconds: s.seedSeconds, seededAt: s.seededAt, reused: s.reused })),
   raw: series.map((s) => ({ scenario: s.scenario, size: s.size, server: s.server, samples: s.samples })),
   totalSeconds: Math.round((performance.now() - started) / 1000),

@@ -5,15 +5,17 @@
  * rows: one bare aggregation query (count, mean and the favourability/eNPS counts per question)
  * as the owner, with no RLS, no transaction and no HTTP. Interleaved, medians and min–max.
  *
- *   npm run bench:surveys [-- --runs 9] [--mix]
+ *   npm run bench:surveys [-- --runs 9] [--mix] [--json FILE]
  *
  * `--mix` also times one pass of the answer mixer over the whole round (mixing.ts), as grove_app.
+ * `--json FILE` also writes the figures as JSON: `npm run bench` (run.ts) runs this script so and
+ * puts them in bench/results/latest.*.
  *
  * The data (`grove_bench_surveys`) is seeded once with set-based SQL and reused while its marker
  * (`bench.surveys_seed`) matches SEED_VERSION.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -227,6 +229,23 @@ if (process.argv.includes('--mix')) {
   lines.push(`Mixer: one pass over the round (${RESPONDENTS} responses, ${data.answers} answers) ${(mixed / 1000).toFixed(1)} s, then VACUUM ${((performance.now() - t1) / 1000).toFixed(1)} s.`);
 }
 console.log(lines.join('\n'));
+const jsonAt = process.argv.indexOf('--json');
+if (jsonAt > 0) {
+  writeFileSync(
+    process.argv[jsonAt + 1]!,
+    JSON.stringify({
+      answers: data.answers,
+      respondents: RESPONDENTS,
+      teams: TEAMS,
+      runs,
+      baseline: { medianMs: Number(fmt(baseMedian)), minMs: Number(fmt(Math.min(...base))), maxMs: Number(fmt(Math.max(...base))) },
+      scenarios: scenarios.map(([name]) => {
+        const xs = timings.get(name)!;
+        return { name, medianMs: Number(fmt(median(xs))), minMs: Number(fmt(Math.min(...xs))), maxMs: Number(fmt(Math.max(...xs))), ratio: Number((median(xs) / baseMedian).toFixed(2)) };
+      }),
+    }),
+  );
+}
 await owner.end();
 await grove.close();
 await database.close();
