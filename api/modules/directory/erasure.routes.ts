@@ -21,6 +21,7 @@ const ErasureReportSchema = z
       searchTermsDeleted: z.number().int(),
       idempotencyRecordsDeleted: z.number().int(),
       reportsUnassigned: z.number().int(),
+      surveyParticipationKept: z.number().int(),
     }),
   })
   .openapi('ErasureReport');

@@ -33,6 +33,12 @@ export interface ErasureReport {
     idempotencyRecordsDeleted: number;
     /** People they managed, who now have no manager. */
     reportsUnassigned: number;
+    /**
+     * Survey rounds they took part in: kept, pointing at the tombstone, so participation counts
+     * and rates (aggregates) stay what they were. Their answers were never linked to them
+     * (docs/surveys.md) and are neither found nor touched.
+     */
+    surveyParticipationKept: number;
   };
 }
 
@@ -61,7 +67,7 @@ export async function erasePerson(tx: Tx, tenantId: string, masterKey: Buffer, r
     .for('update');
   if (!person) return undefined;
   if (person.erasedAt) {
-    const zero = { praiseTextsRemoved: 0, praiseReceivedKept: 0, reactionsKept: 0, searchTermsDeleted: 0, idempotencyRecordsDeleted: 0, reportsUnassigned: 0 };
+    const zero = { praiseTextsRemoved: 0, praiseReceivedKept: 0, reactionsKept: 0, searchTermsDeleted: 0, idempotencyRecordsDeleted: 0, reportsUnassigned: 0, surveyParticipationKept: 0 };
     return { id: person.id, erasedAt: person.erasedAt.toISOString(), alreadyErased: true, counts: zero };
   }
   const id = person.id;
@@ -83,6 +89,7 @@ export async function erasePerson(tx: Tx, tenantId: string, masterKey: Buffer, r
   const reportsUnassigned = await count(sql`
     with moved as (update app.people set manager_id = null, updated_at = now() where tenant_id = ${tenantId} and manager_id = ${id} returning 1)
     select count(*) as n from moved`);
+  const surveyParticipationKept = await count(sql`select count(*) as n from app.survey_participation where tenant_id = ${tenantId} and person_id = ${id}`);
   const erasedAt = new Date();
   await tx
     .update(people)
@@ -102,6 +109,6 @@ export async function erasePerson(tx: Tx, tenantId: string, masterKey: Buffer, r
     id,
     erasedAt: erasedAt.toISOString(),
     alreadyErased: false,
-    counts: { praiseTextsRemoved, praiseReceivedKept, reactionsKept, searchTermsDeleted, idempotencyRecordsDeleted, reportsUnassigned },
+    counts: { praiseTextsRemoved, praiseReceivedKept, reactionsKept, searchTermsDeleted, idempotencyRecordsDeleted, reportsUnassigned, surveyParticipationKept },
   };
 }

@@ -67,7 +67,7 @@ describe('erasing one person (GDPR art. 17)', () => {
     expect(erasedId).toBe(acme.ids.ann);
     expect(reply.body).toMatchObject({
       alreadyErased: false,
-      counts: { praiseTextsRemoved: 2, praiseReceivedKept: 1, reactionsKept: 1, idempotencyRecordsDeleted: 2, reportsUnassigned: 0 },
+      counts: { praiseTextsRemoved: 2, praiseReceivedKept: 1, reactionsKept: 1, idempotencyRecordsDeleted: 2, reportsUnassigned: 0, surveyParticipationKept: 0 },
     });
     expect(reply.body.counts.searchTermsDeleted).toBeGreaterThan(0);
     // Nothing stored in any tenant table still names them or holds what they wrote.

@@ -3,6 +3,7 @@ import { rows, type Tx } from '../../db/client.js';
 import type { TenantInfo } from '../platform/tenant-registry.js';
 import { revealText, type RevealContext } from './reveal.js';
 import type { ReadBatch } from './stream.js';
+import { tenantSurveySections } from './survey-archive.js';
 
 /**
  * The tenant archive, `grove-export/1` (docs/export.md), as a sequence of JSON text chunks: one
@@ -122,6 +123,8 @@ export async function* tenantArchive(read: ReadBatch, consistency: 'snapshot' | 
     (r) => [r.praise_id, r.person_id, r.reaction],
     async (r) => ({ praiseId: r.praise_id, personId: r.person_id, reaction: r.reaction, createdAt: iso(r.created_at) }),
   );
+
+  yield* tenantSurveySections(read, o);
 
   yield ',"complete":true}';
 }

@@ -3,13 +3,15 @@ import { rows } from '../../db/client.js';
 import { FORMAT, iso, parsed, section, type ArchiveOptions } from './archive.js';
 import { revealText } from './reveal.js';
 import type { ReadBatch } from './stream.js';
+import { personSurveySection } from './survey-archive.js';
 
 type Named = { id: string; name: string };
 
 /**
  * One person's archive (GDPR art. 20, `scope: "person"`): their profile, the praise they gave and
  * received that is still shown (not deleted), with the names of the people on it, and their
- * reactions. Nothing else of the tenant.
+ * reactions, and the survey rounds they took part in (never answers: Grove cannot tell which are
+ * theirs). Nothing else of the tenant.
  */
 export async function* personArchive(read: ReadBatch, consistency: 'snapshot' | 'batches', personId: string, o: ArchiveOptions): AsyncGenerator<string> {
   const t = o.tenant.id;
@@ -78,6 +80,8 @@ export async function* personArchive(read: ReadBatch, consistency: 'snapshot' | 
     (r) => [r.praise_id, r.reaction],
     async (r) => ({ praiseId: r.praise_id, reaction: r.reaction, createdAt: iso(r.created_at) }),
   );
+
+  yield* personSurveySection(read, personId, o);
 
   yield ',"complete":true}';
 }

@@ -1,5 +1,7 @@
 import type { GroveDeps } from '../../http/context.js';
 import { ENCRYPTED_COLUMNS } from '../../security/encrypted-columns.js';
+import { tenantFields } from '../../security/field-cipher.js';
+import { openAnswerText, type AnswerPlace } from '../surveys/answer-text.js';
 
 /** Where a stored value lives: what field encryption binds into its additional authenticated data. */
 export interface FieldRef {
@@ -28,4 +30,14 @@ export async function revealText(ctx: RevealContext, field: FieldRef, stored: st
   const sealed = ENCRYPTED_COLUMNS.some((c) => c.table === field.table && c.column === field.column);
   if (!sealed) return stored;
   return ctx.deps.cipher.open(ctx.tenantId, field, stored) ?? null;
+}
+
+/**
+ * An open-text survey answer, through the surveys' own door (answer-text.ts), which binds the
+ * survey, round and question rather than a row id. Synchronous like `revealText`, for the same
+ * reason: the keys were prepared before the unit. `null` when it does not open.
+ */
+export function revealAnswerText(ctx: RevealContext, at: AnswerPlace, stored: string | null): string | null {
+  if (stored === null) return null;
+  return openAnswerText(tenantFields(ctx.deps.cipher, ctx.tenantId), at, stored) ?? null;
 }

@@ -130,6 +130,12 @@ interface Row extends Omit<SurveyRow, 'opensAt' | 'closesAt' | 'closedAt' | 'cre
 const date = (v: Date | string) => new Date(v);
 const json = <T>(v: T | string): T => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
 
+/** What `surveyOf` reads, of `app.surveys s`. */
+export const SURVEY_COLUMNS = sql`s.id, s.title, s.description, s.questions, s.audience, s.opens_at as "opensAt", s.closes_at as "closesAt",
+  s.recurrence_every as "recurrenceEvery", s.recurrence_rounds as "recurrenceRounds",
+  s.anonymity_threshold as "anonymityThreshold", s.comment_threshold as "commentThreshold",
+  s.closed_at as "closedAt", s.created_at as "createdAt"`;
+
 async function select(tx: Tx, caller: Caller, where: SQL[], limit: number): Promise<Survey[]> {
   const v = caller.viewer;
   const viewerColumns = v
@@ -139,10 +145,7 @@ async function select(tx: Tx, caller: Caller, where: SQL[], limit: number): Prom
     : sql`, null as "inAudience", null as "respondedRounds"`;
   const result = await rows<Row>(
     tx,
-    sql`select s.id, s.title, s.description, s.questions, s.audience, s.opens_at as "opensAt", s.closes_at as "closesAt",
-               s.recurrence_every as "recurrenceEvery", s.recurrence_rounds as "recurrenceRounds",
-               s.anonymity_threshold as "anonymityThreshold", s.comment_threshold as "commentThreshold",
-               s.closed_at as "closedAt", s.created_at as "createdAt" ${viewerColumns}
+    sql`select ${SURVEY_COLUMNS} ${viewerColumns}
           from app.surveys s
          where s.tenant_id = ${caller.tenantId} and ${visibleTo(caller)}
            ${sql.join(where.map((w) => sql`and ${w}`), sql` `)}
@@ -151,30 +154,39 @@ async function select(tx: Tx, caller: Caller, where: SQL[], limit: number): Prom
   );
   const now = new Date();
   return result.map((r) => {
-    const row = { ...r, opensAt: date(r.opensAt), closesAt: date(r.closesAt), closedAt: r.closedAt ? date(r.closedAt) : null, createdAt: date(r.createdAt) } as SurveyRow;
-    const schedule = scheduleOf(row);
-    const current = currentRound(schedule, now);
-    const survey: Survey = {
-      id: r.id,
-      title: r.title,
-      description: r.description,
-      questions: json(r.questions),
-      audience: json(r.audience),
-      opensAt: row.opensAt.toISOString(),
-      closesAt: row.closesAt.toISOString(),
-      recurrence: schedule.recurrence,
-      anonymityThreshold: r.anonymityThreshold,
-      commentThreshold: r.commentThreshold,
-      status: status(schedule, now),
-      currentRound: current,
-      createdAt: row.createdAt.toISOString(),
-    };
+    const survey = surveyOf(r, now);
     if (v) {
+      const current = survey.currentRound;
       const responded = (r.respondedRounds ?? []).map(Number);
       survey.viewer = { inAudience: r.inAudience === true, responded: current !== null && responded.includes(current.number) };
     }
     return survey;
   });
+}
+
+/** The columns `surveyOf` reads, as `select` (and the export) name them. */
+export type SurveyColumns = Omit<Row, 'inAudience' | 'respondedRounds'>;
+
+/** A stored survey in the API's shape, without `viewer` (status and current round as of `now`). */
+export function surveyOf(r: SurveyColumns, now: Date): Survey {
+  const row = { ...r, opensAt: date(r.opensAt), closesAt: date(r.closesAt), closedAt: r.closedAt ? date(r.closedAt) : null, createdAt: date(r.createdAt) } as SurveyRow;
+  const schedule = scheduleOf(row);
+  const current = currentRound(schedule, now);
+  return {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    questions: json(r.questions),
+    audience: json(r.audience),
+    opensAt: row.opensAt.toISOString(),
+    closesAt: row.closesAt.toISOString(),
+    recurrence: schedule.recurrence,
+    anonymityThreshold: r.anonymityThreshold,
+    commentThreshold: r.commentThreshold,
+    status: status(schedule, now),
+    currentRound: current,
+    createdAt: row.createdAt.toISOString(),
+  };
 }
 
 export async function getSurvey(tx: Tx, caller: Caller, id: string): Promise<Survey | undefined> {
