@@ -226,12 +226,13 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
     const [orphans] = await sql.unsafe(`select count(*)::int as n from app.praise_recipients r
       where not exists (select 1 from app.praise p where p.tenant_id = r.tenant_id and p.id = r.praise_id)`);
     if (orphans!.n !== 0) throw new Error(`${orphans!.n} recipients name no praise`);
-    // Reactions on about a third of the praise, up to three each.
+    // Reactions on about a third of the praise, up to three each. (bigint: a hash near 2^31 plus j
+    // overflowed int4 at the large size.)
     await step(
       'praise_reactions',
       `insert into app.praise_reactions (tenant_id, praise_id, person_id, reaction, created_at)
        select p.tenant_id, p.id, bench.pid(p.tenant_id, (hashtext(p.id::text || j) & 2147483647) % ${P}),
-              (array['clap', 'heart', 'tada', 'rocket', 'raised_hands', 'smile'])[1 + ((hashtext(p.id::text) & 2147483647) + j) % 6],
+              (array['clap', 'heart', 'tada', 'rocket', 'raised_hands', 'smile'])[1 + ((hashtext(p.id::text) & 2147483647)::bigint + j) % 6],
               p.created_at + interval '1 hour'
          from app.praise p
          cross join generate_series(0, 2) j

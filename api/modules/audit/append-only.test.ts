@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { PLATFORM_KEY, testGrove, type TestGrove } from '../../../test/support/grove.js';
 import { purgeTenantAuditLog, tenantAuditStatement } from './audit.service.js';
+import { auditEntries, refusal } from '../../../test/support/audit.js';
 
 /**
  * Both trails are append-only below the API: grove_app can neither UPDATE, DELETE nor TRUNCATE
@@ -25,23 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The database's own message: drizzle wraps it as the `cause` of "Failed query: …". */
-async function refusal(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause;
-    return cause?.message ?? (error as Error).message;
-  }
-  return 'no error';
-}
-const ownerCount = async (tenantId: string) =>
-  (
-    await rows<{ n: number }>(
-      t.grove.deps.database.db,
-      sql`select count(*)::int as n from app.audit_log where tenant_id = ${tenantId}`,
-    )
-  )[0]!.n;
+const ownerCount = (tenantId: string) => auditEntries(t.grove.deps.database.db, tenantId);
 
 describe('one transaction', () => {
   it('the entry and its change commit together: an entry that fails takes the change with it', async () => {

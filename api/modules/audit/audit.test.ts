@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { PLATFORM_KEY, testGrove, type TestGrove } from '../../../test/support/grove.js';
+import { auditEntries, refusal } from '../../../test/support/audit.js';
 
 /**
  * The tenant audit trail: one entry per change of state, written in the change's own transaction,
@@ -28,23 +29,7 @@ const trail = async (tenant: Tenant, query = 'limit=100') => {
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
   return reply.body.items as Array<Record<string, any>>;
 };
-/** The database's own message: drizzle wraps it as the `cause` of "Failed query: …". */
-async function refusal(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause;
-    return cause?.message ?? (error as Error).message;
-  }
-  return 'no error';
-}
-const ownerCount = async (tenantId: string) =>
-  (
-    await rows<{ n: number }>(
-      t.grove.deps.database.db,
-      sql`select count(*)::int as n from app.audit_log where tenant_id = ${tenantId}`,
-    )
-  )[0]!.n;
+const ownerCount = (tenantId: string) => auditEntries(t.grove.deps.database.db, tenantId);
 
 describe('entries', () => {
   it('every kind of write leaves one entry naming its actor, credential and request id', async () => {
