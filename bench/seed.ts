@@ -94,6 +94,11 @@ export async function ensureSeeded(adminUrl: string, name: string, spec: SeedSpe
       const found = await readMarker(url);
       if (found && canonical(found.spec) === canonical(wanted)) {
         log(`${name}: reusing (seeded ${found.seededAt} in ${found.seedSeconds} s)`);
+        // A seed made by an older Grove gets this one's migrations (the servers start with
+        // migrate: false, so that no run pays for them): as an upgrade would.
+        const database = await openDatabase({ url, max: 1 });
+        await database.migrate();
+        await database.close();
         const masterKey = await ensureMasterKey(url);
         return { name, url, spec, tenants: found.tenants, typeahead: found.typeahead, seedSeconds: found.seedSeconds, seededAt: found.seededAt, reused: true, rows: found.rows, masterKey };
       }
