@@ -143,11 +143,11 @@ describe('person export: surveys taken part in', () => {
   });
 });
 
-/** Results without the live audience size, comments in one order (they come shuffled). */
+/** Results with comments in one order (they come shuffled). */
 function comparable(value: unknown): unknown {
   if (Array.isArray(value)) return value.every((v) => typeof v === 'string') ? [...value].sort() : value.map(comparable);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'invited' && k !== 'rate').map(([k, v]) => [k, comparable(v)]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, comparable(v)]));
 }
 
 describe('erasure of a respondent', () => {
@@ -159,9 +159,8 @@ describe('erasure of a respondent', () => {
     expect(reply.body).toMatchObject({ id: acme.ids.s2, alreadyErased: false, counts: { surveyParticipationKept: 2 } });
     const resultsAfter = await Promise.all([pulse, small].map((s) => acme.as('hr')('GET', `/v1/surveys/${s.id}/results`)));
     expect(resultsAfter.map((r) => r.status)).toEqual([200, 200]);
-    // Every figure drawn from answers and participation is unchanged. Not `invited` (and so not
-    // `rate`): results count the audience in the directory as it is now, and the tombstone has
-    // left its team (the same happens when anyone changes team; see the report of this change).
+    // Every figure is unchanged, participation included: the tombstone has left its team, but
+    // who took part in a round counts among its invited whatever the directory says now.
     expect(resultsAfter.map((r) => comparable(r.body))).toEqual(resultsBefore.map((r) => comparable(r.body)));
     expect(resultsAfter.map((r) => r.body.participation.responded)).toEqual([RESPONDENTS.length, TEAMS.Small.length]);
     const after = await tenantArchive();

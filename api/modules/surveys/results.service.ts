@@ -170,7 +170,10 @@ export async function surveyResults(tx: Tx, caller: Caller, id: string, query: R
   const k = survey.anonymityThreshold;
   const counts = await populationCounts(tx, p);
   const hidden = populationHidden(counts, { team: filter.team !== null, manager: filter.manager !== null }, k);
-  const invited = await invitedCount(tx, p, survey.audience.kind);
+  // Filters apply today's team and line to the invited but answer-time groups to the answers:
+  // someone who moved since answering is counted in one and not the other. Never fewer invited
+  // than answered.
+  const invited = Math.max(await invitedCount(tx, p, survey.audience.kind), counts.population);
   const base = {
     surveyId: id,
     round,

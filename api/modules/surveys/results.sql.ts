@@ -162,10 +162,15 @@ export async function invitedCount(tx: Tx, p: Population, audience: Audience['ki
               union
               select x.id from app.people x join line l on x.manager_id = l.id where x.tenant_id = ${p.tenantId})
             select id from line)`;
+  // Who took part in the population's rounds was invited then, whatever the directory says now
+  // (moved team, erased to a tombstone): counted, so a rate never exceeds what happened.
+  const tookPart = sql`me.id in (select pp.person_id from app.survey_participation pp
+    where pp.tenant_id = ${p.tenantId} and pp.survey_id = ${p.surveyId} and pp.round = any(${toIntArray(p.rounds)}))`;
   const [row] = await rows<{ n: number }>(
     tx,
     sql`select count(*)::int as n from app.people me
-         where me.tenant_id = ${p.tenantId} ${inAudience}
+         where me.tenant_id = ${p.tenantId}
+           and ((me.erased_at is null ${inAudience}) or ${tookPart})
            ${p.team !== null ? sql`and me.team = ${p.team}` : sql``} ${inLine}`,
   );
   return Number(row?.n ?? 0);
