@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../db/client.js';
 import { PLATFORM_KEY, testGrove, type TestGrove } from '../../../test/support/grove.js';
 import { auditEntries, refusal } from '../../../test/support/audit.js';
+import { decodeJwt } from 'jose';
 
 /**
  * The tenant audit trail: one entry per change of state, written in the change's own transaction,
@@ -22,8 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const jtiOf = (token: string) =>
-  (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { jti: string }).jti;
 const trail = async (tenant: Tenant, query = 'limit=100') => {
   const reply = await t.request('GET', `/v1/audit-log?${query}`, { auth: tenant.tenant.apiKey });
   expect(reply.status, JSON.stringify(reply.body)).toBe(200);
@@ -34,7 +33,7 @@ const ownerCount = (tenantId: string) => auditEntries(t.grove.deps.database.db, 
 describe('entries', () => {
   it('every kind of write leaves one entry naming its actor, credential and request id', async () => {
     const token = await A.token('ann');
-    const jti = jtiOf(token);
+    const jti = decodeJwt(token).jti;
     const as = (method: string, path: string, requestId: string, body?: unknown) =>
       t.request(method, path, {
         auth: token,
