@@ -70,6 +70,8 @@ export class DataKeys {
    */
   private readonly budgets = new Map<string, Budget>();
   private readonly reserving = new Map<string, Promise<void>>();
+  /** Told when a tenant's keys leave this instance (what was opened with them goes too). */
+  private readonly evictionListeners: Array<(tenantId: string) => void> = [];
   readonly masters: MasterKeys;
   private readonly ttlMs: number;
   private readonly rotateAt: number;
@@ -95,7 +97,7 @@ export class DataKeys {
     if (!entry || Date.now() - entry.loadedAt >= this.ttlMs) {
       entry = await this.load(tenantId).catch((error: unknown) => {
         // Gone from the database: gone from this instance too.
-        if (error instanceof TenantKeysDestroyed) this.cache.delete(tenantId);
+        if (error instanceof TenantKeysDestroyed) this.evict(tenantId);
         throw error;
       });
     }
@@ -189,6 +191,10 @@ export class DataKeys {
     return destroyed.length;
   }
 
+  onEvict(listener: (tenantId: string) => void): void {
+    this.evictionListeners.push(listener);
+  }
+
   /** Nonces this instance holds for `version` (a budget belongs to its version only). */
   private remaining(tenantId: string, version: number): number {
     const budget = this.budgets.get(tenantId);
@@ -198,6 +204,7 @@ export class DataKeys {
   evict(tenantId: string): void {
     this.cache.delete(tenantId);
     this.budgets.delete(tenantId);
+    for (const listener of this.evictionListeners) listener(tenantId);
   }
 
   private load(tenantId: string): Promise<TenantKeys> {

@@ -90,3 +90,35 @@ describe('another instance', () => {
     await expect(stranger.prepare(tenantId)).rejects.toThrow(/GROVE_PREVIOUS_MASTER_KEYS/);
   });
 });
+
+describe('values opened on the request path', () => {
+  it('are remembered in their place only: moved to another row or tenant, a remembered value still does not open', async () => {
+    const tenant = uuidv7();
+    await db.handle.db.insert(tenants).values({ id: tenant, name: 'Cached' });
+    const recorded: string[] = [];
+    const events = { record: (event: { details: { reason: string } }) => recorded.push(event.details.reason) };
+    const local = new AesFieldCipher(new DataKeys(db.handle.db, masters), events as never);
+    await local.prepare(tenant, { write: true });
+    const sealed = local.seal(tenant, ref, 'remembered');
+    expect(local.open(tenant, ref, sealed)).toBe('remembered');
+    expect(local.open(tenant, ref, sealed)).toBe('remembered');
+    expect(local.open(tenant, { ...ref, rowId: uuidv7() }, sealed)).toBeUndefined();
+    await local.prepare(otherTenant);
+    expect(local.open(otherTenant, ref, sealed)).toBeUndefined();
+    expect(recorded).toEqual(['authentication failed', 'authentication failed']);
+  });
+
+  it('go with their key: once the tenant\'s keys are destroyed, a value opened before does not open again', async () => {
+    const tenant = uuidv7();
+    await db.handle.db.insert(tenants).values({ id: tenant, name: 'Shredded' });
+    const recorded: string[] = [];
+    const events = { record: (event: { details: { reason: string } }) => recorded.push(event.details.reason) };
+    const local = new AesFieldCipher(new DataKeys(db.handle.db, masters), events as never);
+    await local.prepare(tenant, { write: true });
+    const sealed = local.seal(tenant, ref, 'to be shredded');
+    expect(local.open(tenant, ref, sealed)).toBe('to be shredded');
+    await local.keys.destroy(tenant);
+    expect(local.open(tenant, ref, sealed)).toBeUndefined();
+    expect(recorded).toEqual([`no key version ${sealedVersion(sealed)}`]);
+  });
+});

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DataKeys } from './data-keys.js';
+import { OpenedValues } from './opened-values.js';
 import type { SecurityEvents } from './security-events.js';
 
 /** Where a value lives: bound into its ciphertext, so it cannot be moved to another place. */
@@ -57,10 +58,17 @@ export class DecryptionFailed extends Error {
 
 /** AES-256-GCM with a 96-bit random nonce and a 128-bit tag under the tenant's data key. */
 export class AesFieldCipher implements FieldCipher {
+  /** Plaintexts the request path opened recently (see opened-values.ts); batch jobs bypass it. */
+  private readonly opened: OpenedValues;
+
   constructor(
     readonly keys: DataKeys,
     private readonly events?: SecurityEvents,
-  ) {}
+    options: { openedCacheEntries?: number } = {},
+  ) {
+    this.opened = new OpenedValues(options.openedCacheEntries);
+    keys.onEvict((tenantId) => this.opened.forgetTenant(tenantId));
+  }
 
   prepare(tenantId: string, options: { write?: boolean } = {}): Promise<void> {
     return this.keys.prepare(tenantId, options);
@@ -97,8 +105,16 @@ export class AesFieldCipher implements FieldCipher {
   }
 
   open(tenantId: string, field: FieldRef, stored: string, context: OpenContext = {}): string | undefined {
+    // Only while this instance still holds the value's key version: a destroyed key makes its
+    // cached plaintexts unreachable at once, as it does the ciphertexts.
+    const version = sealedVersion(stored);
+    const memo = version !== undefined && this.keys.key(tenantId, version) ? OpenedValues.key(tenantId, version, `${field.table}|${field.column}|${field.rowId}`, stored) : undefined;
+    const hit = memo ? this.opened.get(memo) : undefined;
+    if (hit !== undefined) return hit;
     try {
-      return this.openOrThrow(tenantId, field, stored);
+      const plaintext = this.openOrThrow(tenantId, field, stored);
+      if (memo) this.opened.set(memo, plaintext);
+      return plaintext;
     } catch (error) {
       // Never the value itself: only where it was and why it did not open.
       this.events?.record({
