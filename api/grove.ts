@@ -101,7 +101,7 @@ export async function createGrove(config: Config, options: GroveOptions = {}): P
       // Belt and braces: nothing secret should reach a log call, and these paths never print.
       redact: { paths: ['*.authorization', '*.token', '*.apiKey', '*.platformKey', 'req.headers.authorization'], censor: '[redacted]' },
     });
-  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, appUrl: config.appDatabaseUrl, dataDir: `${config.dataDir}/pgdata` }));
+  const database = options.database ?? (await openDatabase({ url: config.databaseUrl, appUrl: config.appDatabaseUrl, max: config.databasePoolSize, dataDir: `${config.dataDir}/pgdata` }));
   if (options.migrate !== false) await database.migrate();
 
   const metrics = createMetrics();

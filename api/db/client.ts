@@ -101,27 +101,29 @@ function preparing(sql: postgres.Sql): postgres.Sql {
 
 /**
  * One tenant unit of work on PostgreSQL: a reserved connection, a transaction on it, and a
- * drizzle handle bound to it. Nothing waits for BEGIN or for the tenant settings: they leave in
- * the same write as the unit's first statement (postgres.js sends what is queued on a connection
- * together, and runs it in order), so a unit costs one round trip more than its statements, not
- * three. A read-only unit does not wait for its COMMIT either: the connection goes back to the
- * pool with the COMMIT queued on it, and whoever takes it next is queued behind that COMMIT.
+ * drizzle handle bound to it. BEGIN and the tenant setting are one simple-protocol message, sent
+ * without waiting: it leaves in the same write as the unit's first statement (postgres.js sends
+ * what is queued on a connection together, and runs it in order), so a unit costs one round
+ * trip more than its statements, not three. A read-only unit does not wait for its COMMIT
+ * either: the connection goes back to the pool with the COMMIT queued on it, and whoever takes it
+ * next is queued behind that COMMIT (under load, in the same write).
  * (postgres.js queries are lazy: attaching `.catch` is what sends them.)
  */
 const dialect = new PgDialect({ casing: 'snake_case' });
 
-async function unitOfWork<T>(pool: postgres.Sql, settings: SQL, fn: (tx: Tx) => Promise<T>, options: UnitOptions = {}): Promise<T> {
+async function unitOfWork<T>(pool: postgres.Sql, opening: string, fn: (tx: Tx) => Promise<T>, options: UnitOptions = {}): Promise<T> {
   const snapshot = options.snapshot === true;
   const readOnly = options.readOnly === true || snapshot;
   const connection = await pool.reserve();
-  const begun = connection.unsafe(snapshot ? 'begin isolation level repeatable read read only' : readOnly ? 'begin read only' : 'begin');
+  const begin = snapshot ? 'begin isolation level repeatable read read only' : readOnly ? 'begin read only' : 'begin';
+  const begun = connection.unsafe(`${begin}; ${opening}`).simple();
   begun.catch(() => {}); // surfaced by the statements queued behind it, and awaited below
   let released = false;
   try {
     // What drizzle's own transaction() does: a session on the connection, no schema (Grove uses
     // the query builder, not relational queries, which would be built per table per unit).
     const session = new PostgresJsSession(preparing(connection), dialect, undefined);
-    const result = await scoped(new PgDatabase(dialect, session, undefined) as unknown as Tx, settings, fn);
+    const result = await fn(new PgDatabase(dialect, session, undefined) as unknown as Tx);
     await begun;
     const last = readOnly ? undefined : options.lastStatement?.();
     if (readOnly) {
@@ -144,6 +146,19 @@ async function unitOfWork<T>(pool: postgres.Sql, settings: SQL, fn: (tx: Tx) => 
   } finally {
     if (!released) connection.release();
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The statements that put a PostgreSQL transaction under one tenant (as grove_app, unless the
+ * pool logs in as grove_app already), sent with its BEGIN as one simple-protocol message, which
+ * takes no parameters: the tenant id is written into the text, so it must be a UUID, nothing else.
+ * Both settings are transaction-local: a pooled connection never carries them over.
+ */
+export function tenantOpening(tenantId: string, { switchRole = true } = {}): string {
+  if (!UUID.test(tenantId)) throw new Error('A tenant id is a UUID');
+  return `${switchRole ? `set local role ${APP_ROLE}; ` : ''}set local app.tenant_id = '${tenantId}'`;
 }
 
 async function openPostgres(url: string, max: number, appUrl: string | undefined): Promise<DatabaseHandle> {
@@ -187,9 +202,9 @@ async function openPostgres(url: string, max: number, appUrl: string | undefined
       if (appClient) {
         await checkAppRole();
         // Logged in as grove_app already: only the tenant to set.
-        return unitOfWork(appClient, tenantSettings(tenantId, { switchRole: false }), fn, options);
+        return unitOfWork(appClient, tenantOpening(tenantId, { switchRole: false }), fn, options);
       }
-      return unitOfWork(client, tenantSettings(tenantId), fn, options);
+      return unitOfWork(client, tenantOpening(tenantId), fn, options);
     },
   };
 }
