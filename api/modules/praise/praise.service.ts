@@ -34,7 +34,9 @@ interface GivenRow {
  * One statement: it checks the recipients (in the tenant, not erased) and the values, inserts the praise and
  * its recipients only when all are known, and answers what the response needs (the names) so
  * nothing is read back afterwards. Lists travel as one JSON parameter each, so the statement
- * text (and its prepared statement) is the same whatever their length.
+ * text (and its prepared statement) is the same whatever their length; each is made an array
+ * first (`= any(array(…))`), which the generic plan probes through the primary key. As
+ * `in (select …)` it became a hash join over every person of the tenant (praise-plans.test.ts).
  */
 export async function givePraise(tx: Tx, viewer: Viewer, fields: TenantFields, input: GivePraiseBody): Promise<PraiseItem> {
   const recipientIds = [...new Set(input.recipientIds)];
@@ -48,10 +50,10 @@ export async function givePraise(tx: Tx, viewer: Viewer, fields: TenantFields, i
     sql`with rec as (
           select pe.id, pe.name, pe.team from app.people pe
            where pe.tenant_id = ${t} and pe.erased_at is null
-             and pe.id in (select jsonb_array_elements_text(${JSON.stringify(recipientIds)}::jsonb)::uuid)),
+             and pe.id = any(array(select jsonb_array_elements_text(${JSON.stringify(recipientIds)}::jsonb)::uuid))),
         val as (
           select cv.key from app.company_values cv
-           where cv.tenant_id = ${t} and cv.key in (select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))),
+           where cv.tenant_id = ${t} and cv.key = any(array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)))),
         ins as (
           insert into app.praise (tenant_id, id, giver_id, message, values, visibility)
           select ${t}, ${id}, ${viewer.id}, ${sealed}, array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)), ${input.visibility}
