@@ -237,7 +237,8 @@ interface Sample {
 interface Series {
   scenario: string;
   size: string;
-  server: 'grove' | 'baseline';
+  /** `reference`: a second, barer baseline reported beside the first (the feed's one-table SELECT). */
+  server: 'grove' | 'baseline' | 'reference';
   /** Built afresh before each run: widget tokens live at most 10 minutes. */
   target: () => Promise<Target>;
   samples: Sample[];
@@ -269,6 +270,7 @@ function feed(ctx: SizeContext): Series[] {
       samples: [],
     },
     { scenario: label, size: ctx.size.label, server: 'baseline', target: async () => ({ url: `${ctx.baseline.base}/feed`, headers: {} }), samples: [] },
+    { scenario: label, size: ctx.size.label, server: 'reference', target: async () => ({ url: `${ctx.baseline.base}/feed-bare`, headers: {} }), samples: [] },
   ];
 }
 
@@ -361,6 +363,12 @@ function autocannon(target: Target, seconds: number): Promise<Sample> {
   });
 }
 
+/** Each Grove series with the baseline (and reference, if any) measured beside it. */
+function comparisons(all: Series[]): Array<{ g: Series; b: Series; ref: Series | undefined }> {
+  const beside = (g: Series, server: Series['server']) => all.find((s) => s.server === server && s.scenario === g.scenario && s.size === g.size);
+  return all.filter((s) => s.server === 'grove').map((g) => ({ g, b: beside(g, 'baseline')!, ref: beside(g, 'reference') }));
+}
+
 /** A warm-up of each series, then `runs` rounds that visit every series once, in order. */
 async function measure(group: Series[]) {
   for (const s of group) s.warmupRequests = (await autocannon(await s.target(), warmup)).requests;
@@ -399,13 +407,13 @@ if (targeted && !encryptionOnly) {
   const mid = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   console.log(`\n${connections} connections, ${warmup} s warm-up, ${runs} × ${duration} s per server, interleaved; medians (load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')}).`);
   console.log('| scenario | size | Grove req/s | baseline req/s | ratio | Grove p50 / p99 ms | baseline p50 / p99 ms | Grove spread | baseline spread | requests served, Grove / baseline |');
-  for (let i = 0; i < series.length; i += 2) {
-    const [g, b] = [series[i]!, series[i + 1]!];
+  for (const { g, b, ref } of comparisons(series)) {
     const rps = (s: Series) => s.samples.map((x) => x.rps);
     const range = (s: Series) => `${Math.round(Math.min(...rps(s)))}–${Math.round(Math.max(...rps(s)))}`;
     const failed = [...g.samples, ...b.samples].reduce((n, x) => n + x.non2xx + x.errors, 0);
     const served = (s: Series) => (s.warmupRequests ?? 0) + s.samples.reduce((n, x) => n + x.requests, 0);
     console.log(`| ${g.scenario}${failed ? ` (${failed} failed)` : ''} | ${g.size} | ${Math.round(mid(rps(g)))} | ${Math.round(mid(rps(b)))} | ${(mid(rps(g)) / mid(rps(b))).toFixed(2)} | ${mid(g.samples.map((x) => x.p50))} / ${mid(g.samples.map((x) => x.p99))} | ${mid(b.samples.map((x) => x.p50))} / ${mid(b.samples.map((x) => x.p99))} | ${range(g)} | ${range(b)} | ${served(g)} / ${served(b)} |`);
+    if (ref) console.log(`|   beside the bare one-table SELECT | ${g.size} | ${Math.round(mid(rps(g)))} | ${Math.round(mid(rps(ref)))} | ${(mid(rps(g)) / mid(rps(ref))).toFixed(2)} | | ${mid(ref.samples.map((x) => x.p50))} / ${mid(ref.samples.map((x) => x.p99))} | | ${range(ref)} | ${served(ref)} |`);
   }
   if (profileDir) log(`Grove's CPU profile: ${profileDir}`);
   process.exit(0);
@@ -527,11 +535,23 @@ const median = (xs: number[]) => {
 };
 const spread = (xs: number[]) => `${Math.round(Math.min(...xs))}–${Math.round(Math.max(...xs))}`;
 const rows: Array<Record<string, number | string> & { scenario: string; size: string; groveRps: number; failed: number }> = [];
-for (let i = 0; i < series.length; i += 2) {
-  const g = series[i]!;
-  const b = series[i + 1]!;
+const references: Array<{ scenario: string; size: string; groveRps: number; referenceRps: number; ratio: number; referenceP50: number; referenceP99: number; referenceSpread: string }> = [];
+for (const { g, b, ref } of comparisons(series)) {
   const gr = median(g.samples.map((s) => s.rps));
   const br = median(b.samples.map((s) => s.rps));
+  if (ref) {
+    const rr = median(ref.samples.map((s) => s.rps));
+    references.push({
+      scenario: g.scenario,
+      size: g.size,
+      groveRps: Math.round(gr),
+      referenceRps: Math.round(rr),
+      ratio: Number((gr / rr).toFixed(2)),
+      referenceP50: median(ref.samples.map((s) => s.p50)),
+      referenceP99: median(ref.samples.map((s) => s.p99)),
+      referenceSpread: spread(ref.samples.map((s) => s.rps)),
+    });
+  }
   rows.push({
     scenario: g.scenario,
     size: g.size,
@@ -544,7 +564,7 @@ for (let i = 0; i < series.length; i += 2) {
     baselineP99: median(b.samples.map((s) => s.p99)),
     groveSpread: spread(g.samples.map((s) => s.rps)),
     baselineSpread: spread(b.samples.map((s) => s.rps)),
-    failed: [...g.samples, ...b.samples].reduce((n, s) => n + s.non2xx + s.errors, 0),
+    failed: [...g.samples, ...b.samples, ...(ref?.samples ?? [])].reduce((n, s) => n + s.non2xx + s.errors, 0),
   });
 }
 const feedRow = (size: string) => rows.find((r) => r.scenario.startsWith('feed read') && r.size === size);
@@ -600,6 +620,17 @@ for (const r of rows) {
   md.push(`| ${r.scenario}${r.failed > 0 ? ` (**${r.failed} failed**)` : ''} | ${r.size} | ${r.groveRps} | ${r.baselineRps} | ${r.ratio} | ${r.groveP50} / ${r.groveP99} | ${r.baselineP50} / ${r.baselineP99} | ${r.groveSpread} | ${r.baselineSpread} |`);
 }
 md.push('');
+if (references.length > 0) {
+  md.push(
+    'The feed\'s baseline runs Grove\'s own feed statement (giver, recipients\' names, reaction counts, the visibility rule). ' +
+      'For reference, the same Grove runs beside the barest read of a page, one table with no joins (`SELECT … FROM praise … ORDER BY id DESC LIMIT 20`), measured in the same rounds:',
+  );
+  md.push('');
+  md.push('| scenario | size | Grove req/s | bare SELECT req/s | ratio | bare SELECT p50 / p99 ms | bare SELECT spread |');
+  md.push('|---|---|---|---|---|---|---|');
+  for (const r of references) md.push(`| ${r.scenario} | ${r.size} | ${r.groveRps} | ${r.referenceRps} | ${r.ratio} | ${r.referenceP50} / ${r.referenceP99} | ${r.referenceSpread} |`);
+  md.push('');
+}
 if (surveys) {
   md.push(`${SURVEYS}: the results endpoint in-process (authentication, the tenant unit as grove_app under RLS, every aggregation, suppression, JSON), one request at a time, beside one bare aggregation query over the same answers as the owner, interleaved, ${surveys.runs} runs each; medians in ms.`);
   md.push('');
@@ -641,6 +672,7 @@ const report = {
   durationSeconds: duration,
   runs,
   rows,
+  references,
   growth,
   plans,
   bundles,
