@@ -1,16 +1,17 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
+import type { Logger } from 'pino';
 import type { AppEnv, GroveDeps } from './context.js';
 import { Problem } from './problems.js';
 
 /** Request id (honours a sane incoming `X-Request-Id`), a child logger, metrics and an access log. */
 export function observe(deps: GroveDeps): MiddlewareHandler<AppEnv> {
+  const recorded = new RecordedRoutes(deps);
   return async (c, next) => {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && /^[A-Za-z0-9_.:-]{8,128}$/.test(incoming) ? incoming : crypto.randomUUID();
-    const log = deps.log.child({ requestId });
     c.set('requestId', requestId);
-    c.set('log', log);
+    c.set('log', requestLogger(deps.log, requestId));
     c.set('deps', deps);
     c.header('X-Request-Id', requestId);
     const started = performance.now();
@@ -18,11 +19,54 @@ export function observe(deps: GroveDeps): MiddlewareHandler<AppEnv> {
     const seconds = (performance.now() - started) / 1000;
     // The matched route pattern, not the raw path: ids would explode label cardinality.
     const route = c.req.routePath && c.req.routePath !== '/*' ? c.req.routePath : 'unmatched';
-    const labels = { method: c.req.method, route, status: String(c.res.status) };
-    deps.metrics.requests.inc(labels);
-    deps.metrics.latency.observe(labels, seconds);
-    log.info({ method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+    recorded.of(c.req.method, route, c.res.status).observe(seconds);
+    if (deps.log.isLevelEnabled('info')) deps.log.info({ requestId, method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
   };
+}
+
+/**
+ * The request's child logger, made when something first logs through it: most requests log
+ * nothing but their access line, and a pino child per request (its bindings serialised) cost
+ * more than the rest of this middleware.
+ */
+function requestLogger(root: Logger, requestId: string): Logger {
+  let child: Logger | undefined;
+  return new Proxy(root, {
+    get(_target, property) {
+      child ??= root.child({ requestId });
+      const value: unknown = Reflect.get(child, property, child);
+      return typeof value === 'function' ? value.bind(child) : value;
+    },
+  });
+}
+
+/**
+ * The request counter and latency histogram, bound once per (method, route, status): labelling
+ * them on every request hashed the labels twice per request. The routes are a fixed set (ids are
+ * in the pattern, unmatched paths share one label), so this stays small.
+ */
+class RecordedRoutes {
+  private readonly bound = new Map<string, { observe(seconds: number): void }>();
+
+  constructor(private readonly deps: GroveDeps) {}
+
+  of(method: string, route: string, status: number) {
+    const key = `${method} ${route} ${status}`;
+    let entry = this.bound.get(key);
+    if (!entry) {
+      const labels = { method, route, status: String(status) };
+      const requests = this.deps.metrics.requests.labels(labels);
+      const latency = this.deps.metrics.latency.labels(labels);
+      entry = {
+        observe(seconds) {
+          requests.inc();
+          latency.observe(seconds);
+        },
+      };
+      this.bound.set(key, entry);
+    }
+    return entry;
+  }
 }
 
 /**
