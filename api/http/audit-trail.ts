@@ -40,16 +40,16 @@ export function changedState(c: Context<AppEnv>): boolean {
 
 /** The INSERT of this request's tenant audit entry, or nothing when it changed nothing. */
 export function tenantAuditFor(c: Context<AppEnv>, permission: Permission): SQL | undefined {
-  const credential = c.var.credential;
+  const credential = c.get('credential');
   if (credential.kind !== 'user' && credential.kind !== 'tenant_key') return undefined;
   if (!changedState(c)) return undefined;
-  const note = c.var.audit ?? {};
+  const note = c.get('audit') ?? {};
   return tenantAuditStatement({
     tenantId: credential.tenantId,
     ...(credential.kind === 'user'
       ? { actorKind: 'user' as const, actorId: credential.personId, credential: `jti:${credential.claims.jti}` }
       : { actorKind: 'tenant_key' as const, actorId: credential.keyId, credential: `key:${credential.keyId}` }),
-    requestId: c.var.requestId,
+    requestId: c.get('requestId'),
     action: note.action ?? ACTIONS[permission] ?? permission,
     targetType: note.targetType,
     targetId: note.targetId,
@@ -59,11 +59,11 @@ export function tenantAuditFor(c: Context<AppEnv>, permission: Permission): SQL 
 
 /** Records a successful platform-key write in the platform trail (owner connection). */
 export async function recordPlatformRequest(c: Context<AppEnv>, permission: Permission): Promise<void> {
-  if (c.var.credential.kind !== 'platform' || !changedState(c)) return;
-  const note = c.var.audit ?? {};
-  await recordPlatformAudit(c.var.deps.database.db, {
+  if (c.get('credential').kind !== 'platform' || !changedState(c)) return;
+  const note = c.get('audit') ?? {};
+  await recordPlatformAudit(c.get('deps').database.db, {
     actor: 'platform',
-    requestId: c.var.requestId,
+    requestId: c.get('requestId'),
     action: note.action ?? permission,
     tenantId: note.tenantId,
     targetType: note.targetType,

@@ -48,7 +48,7 @@ function isRoutineExpiry(problem: Problem): boolean {
  * digest prefix of what was presented: it tells sources apart and reveals nothing.
  */
 function countFailure(c: Parameters<MiddlewareHandler<AppEnv>>[0], presented: string): void {
-  const { authFailures, events } = c.var.deps;
+  const { authFailures, events } = c.get('deps');
   const ip = clientIp(c);
   const fingerprint = sha256(presented).slice(0, 16);
   const sources: Array<[string, string]> = [['credential', fingerprint]];
@@ -58,7 +58,7 @@ function countFailure(c: Parameters<MiddlewareHandler<AppEnv>>[0], presented: st
     if (failures === 0) continue;
     events.record({
       type: 'authentication_failures',
-      requestId: c.var.requestId,
+      requestId: c.get('requestId'),
       ip,
       details: { by, ...(by === 'credential' ? { fingerprint } : {}), failures, windowSeconds: authFailures.windowMs / 1000, path: c.req.path },
     });
@@ -79,7 +79,7 @@ async function resolve(c: Parameters<MiddlewareHandler<AppEnv>>[0], secret: stri
     if (!key) {
       deps.events.record({
         type: 'api_key_rejected',
-        requestId: c.var.requestId,
+        requestId: c.get('requestId'),
         ip: clientIp(c),
         details: { hint: secret.slice(0, API_KEY_PREFIX.length + 4), path: c.req.path },
       });
@@ -97,7 +97,7 @@ async function resolve(c: Parameters<MiddlewareHandler<AppEnv>>[0], secret: stri
       // Expired tokens are routine (widgets refresh); anything else is worth a look.
       deps.events.record({
         type: 'token_rejected',
-        requestId: c.var.requestId,
+        requestId: c.get('requestId'),
         ip: clientIp(c),
         details: { reason: error.reason, path: c.req.path, origin: c.req.header('origin') ?? null },
       });

@@ -42,7 +42,7 @@ export interface RequiresOptions {
 export function requires(permission: Permission, options: RequiresOptions = {}): PermissionMiddleware {
   const rule = ruleOf(permission);
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const credential = c.var.credential;
+    const credential = c.get('credential');
     c.set('afterwards', []);
     if (rule.credentials.length === 0) return next();
     if (credential.kind === 'none') throw new Problem('unauthorized');
@@ -51,7 +51,7 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
     }
     if (credential.kind !== 'platform') {
       // Loaded before the transaction: PGlite's one connection is the transaction's until it ends.
-      const tenant = await c.var.deps.tenants.get(credential.tenantId);
+      const tenant = await c.get('deps').tenants.get(credential.tenantId);
       if (!tenant) throw new Problem('unauthorized', 'The credential\'s tenant no longer exists.');
       c.set('tenant', tenant);
       if (credential.kind === 'user') {
@@ -60,11 +60,11 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
       }
       // Its data keys too (after the checks that refuse cheaply): sealing and opening inside
       // the unit are then lookups in memory.
-      await c.var.deps.cipher.prepare(credential.tenantId, { write: c.req.method !== 'GET' }).catch((error: unknown) => {
+      await c.get('deps').cipher.prepare(credential.tenantId, { write: c.req.method !== 'GET' }).catch((error: unknown) => {
         if (error instanceof TenantKeysDestroyed) throw new Problem('unauthorized', 'The credential\'s tenant no longer exists.');
         throw error;
       });
-      c.set('fields', tenantFields(c.var.deps.cipher, credential.tenantId, { requestId: c.var.requestId }));
+      c.set('fields', tenantFields(c.get('deps').cipher, credential.tenantId, { requestId: c.get('requestId') }));
     }
     try {
       if (credential.kind === 'platform') {
@@ -76,10 +76,10 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
         // The change went to platform tables (revocations): the entry gets a unit of its own.
         await runIdempotent(c, next, undefined, options.fingerprintBody);
         const entry = tenantAuditFor(c, permission);
-        if (entry) await c.var.deps.database.withTenant(credential.tenantId, (tx) => tx.execute(entry));
+        if (entry) await c.get('deps').database.withTenant(credential.tenantId, (tx) => tx.execute(entry));
         return;
       }
-      await c.var.deps.database
+      await c.get('deps').database
         .withTenant(credential.tenantId, async (tx) => {
           c.set('tx', tx);
           if (credential.kind === 'user') await loadViewer(c, credential, rule.anyScope ?? []);
@@ -91,7 +91,7 @@ export function requires(permission: Permission, options: RequiresOptions = {}):
         });
     } finally {
       // Not awaited: a probe that runs only for foreign ids must not make them answer slower.
-      for (const task of c.var.afterwards) c.var.deps.events.track(task());
+      for (const task of c.get('afterwards')) c.get('deps').events.track(task());
     }
   };
   return Object.assign(middleware, { [PERMISSION]: permission });
@@ -107,7 +107,7 @@ const ROLLBACK = Symbol('rollback');
 function checkOrigin(c: Context<AppEnv>, credential: Extract<Credential, { kind: 'user' }>, tenant: TenantInfo) {
   const origin = c.req.header('origin');
   const bound = credential.claims.org;
-  const deps = c.var.deps;
+  const deps = c.get('deps');
   let reason: string | undefined;
   if (!bound) {
     if (origin) reason = 'server token used from a browser origin';
@@ -121,7 +121,7 @@ function checkOrigin(c: Context<AppEnv>, credential: Extract<Credential, { kind:
     type: 'tenant_violation_attempt',
     tenantId: credential.tenantId,
     actor: credential.principal,
-    requestId: c.var.requestId,
+    requestId: c.get('requestId'),
     ip: clientIp(c),
     details: { reason, tokenOrigin: bound ?? null, requestOrigin: origin ?? null, jti: credential.claims.jti },
   });
@@ -144,11 +144,11 @@ async function loadViewer(
   credential: Extract<Credential, { kind: 'user' }>,
   anyScope: readonly Scope[],
 ) {
-  const cache = c.var.deps.viewers;
+  const cache = c.get('deps').viewers;
   let person = cache.get(credential.tenantId, credential.personId);
   if (!person) {
     // An erased person (GDPR art. 17) is a tombstone row: their tokens die with them.
-    [person] = await c.var.tx
+    [person] = await c.get('tx')
       .select({ role: people.role, managerId: people.managerId, team: people.team })
       .from(people)
       .where(and(eq(people.tenantId, credential.tenantId), eq(people.id, credential.personId), isNull(people.erasedAt)))

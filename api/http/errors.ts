@@ -47,7 +47,7 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     // A write RLS refused: the application tried to touch another tenant's row. Answer like
     // a missing row, and tell someone.
     const credential = c.get('credential');
-    c.var.deps.events.record({
+    c.get('deps').events.record({
       type: 'tenant_violation_attempt',
       tenantId: credential && 'tenantId' in credential ? credential.tenantId : null,
       actor: credential && credential.kind !== 'none' ? credential.principal : null,

@@ -25,7 +25,7 @@ export async function runIdempotent(c: Context<AppEnv>, next: Next, tx: Tx | und
   if (!KEY_PATTERN.test(key)) {
     throw new Problem('validation', 'Idempotency-Key must be 8–255 characters of A–Z a–z 0–9 _ . : -');
   }
-  const credential = c.var.credential;
+  const credential = c.get('credential');
   if (credential.kind === 'none') throw new Problem('unauthorized');
   const fingerprint = sha256(`${c.req.method} ${c.req.path}\n${fingerprintBody ? await c.req.text() : ''}`);
   return tx
@@ -34,7 +34,7 @@ export async function runIdempotent(c: Context<AppEnv>, next: Next, tx: Tx | und
 }
 
 async function tenantScoped(c: Context<AppEnv>, next: Next, tx: Tx, principal: string, key: string, fingerprint: string) {
-  const tenantId = (c.var.credential as { tenantId: string }).tenantId;
+  const tenantId = (c.get('credential') as { tenantId: string }).tenantId;
   // Blocks on a concurrent twin until it commits, then finds its row.
   const claimed = await tx
     .insert(idempotencyKeys)
@@ -50,7 +50,7 @@ async function tenantScoped(c: Context<AppEnv>, next: Next, tx: Tx, principal: s
     if (stored.fingerprint !== fingerprint) throw new Problem('idempotency-key-reuse');
     // A JSON null (an empty response stored before responses were sealed) holds nothing to open.
     if (typeof stored.body !== 'string') return replay(c, stored.fingerprint, fingerprint, stored.status, stored.body);
-    const opened = c.var.fields.open(idempotentResponseRef(principal, key), stored.body);
+    const opened = c.get('fields').open(idempotentResponseRef(principal, key), stored.body);
     // Unreadable (recorded as decryption_failed): better no replay than a wrong one.
     if (opened === undefined) throw new Problem('conflict', 'The first response to this Idempotency-Key can no longer be read.');
     replay(c, stored.fingerprint, fingerprint, stored.status, JSON.parse(opened) as unknown);
@@ -60,12 +60,12 @@ async function tenantScoped(c: Context<AppEnv>, next: Next, tx: Tx, principal: s
   if (c.error || c.res.status >= 400) return; // rolled back with the rest
   await tx
     .update(idempotencyKeys)
-    .set({ status: c.res.status, body: c.var.fields.seal(idempotentResponseRef(principal, key), JSON.stringify(await responseBody(c))) })
+    .set({ status: c.res.status, body: c.get('fields').seal(idempotentResponseRef(principal, key), JSON.stringify(await responseBody(c))) })
     .where(and(eq(idempotencyKeys.tenantId, tenantId), eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key)));
 }
 
 async function platformScoped(c: Context<AppEnv>, next: Next, principal: string, key: string, fingerprint: string) {
-  const db = c.var.deps.database.db;
+  const db = c.get('deps').database.db;
   const where = and(eq(platformIdempotencyKeys.principal, principal), eq(platformIdempotencyKeys.key, key));
   const claimed = await db
     .insert(platformIdempotencyKeys)

@@ -24,9 +24,9 @@ export function memoryRateLimits(): RateLimits {
 
 export function rateLimit(name: keyof RateLimits): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const credential = c.var.credential;
+    const credential = c.get('credential');
     const key = credential.kind === 'none' ? `ip:${clientIp(c)}` : credential.principal;
-    const limiter = c.var.deps.rateLimits[name];
+    const limiter = c.get('deps').rateLimits[name];
     try {
       const res = await limiter.consume(key);
       c.header('RateLimit-Limit', String(limiter.points));

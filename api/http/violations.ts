@@ -14,12 +14,12 @@ export type ProbedTable = 'people' | 'praise' | 'surveys';
  * holds it, records a `tenant_violation_attempt`.
  */
 export function reportUnknownId(c: Context<AppEnv>, table: ProbedTable, id: string): void {
-  const credential = c.var.credential;
+  const credential = c.get('credential');
   if (credential.kind === 'none' || credential.kind === 'platform') return;
   const { deps, requestId } = c.var;
   const ip = clientIp(c);
   const path = c.req.path;
-  c.var.afterwards.push(async () => {
+  c.get('afterwards').push(async () => {
     const [owner] = await rows<{ tenant_id: string }>(
       deps.database.db,
       sql`select tenant_id from ${sql.identifier('app')}.${sql.identifier(table)} where id = ${id}::uuid limit 1`,

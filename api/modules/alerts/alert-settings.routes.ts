@@ -54,7 +54,7 @@ const platformReplace = createRoute({
 
 function checkWebhookUrl(c: Context<AppEnv>, webhookUrl: string | null): void {
   if (webhookUrl === null) return;
-  const problem = webhookUrlProblem(webhookUrl, c.var.deps.config.env === 'production');
+  const problem = webhookUrlProblem(webhookUrl, c.get('deps').config.env === 'production');
   if (problem) throw new Problem('validation', `webhookUrl: ${problem}.`, { errors: [{ path: 'json.webhookUrl', message: problem }] });
 }
 
@@ -63,7 +63,7 @@ function announce(c: Context<AppEnv>, tenantId: string, settings: { webhookUrl: 
   const details = { webhook: settings.webhookUrl ? new URL(settings.webhookUrl).origin : null, emails: settings.emails.length, secretIssued: !!settings.webhookSecret };
   const { deps, requestId, credential } = c.var;
   c.set('audit', { action: 'alert_settings.update', tenantId, targetType: 'alert_settings', targetId: tenantId, details });
-  c.var.afterwards.push(async () => {
+  c.get('afterwards').push(async () => {
     deps.events.record({ type: 'alert_settings_changed', tenantId, actor: credential.kind === 'none' ? null : credential.principal, requestId, details });
     deps.alerts.invalidateTenant(tenantId);
   });
@@ -72,30 +72,30 @@ function announce(c: Context<AppEnv>, tenantId: string, settings: { webhookUrl: 
 
 export const alertSettingsRoutes = router()
   .openapi(read, async (c) => {
-    const { tenantId } = c.var.credential as { tenantId: string };
-    return c.json(await readAlertSettings(c.var.tx, tenantId), 200);
+    const { tenantId } = c.get('credential') as { tenantId: string };
+    return c.json(await readAlertSettings(c.get('tx'), tenantId), 200);
   })
   .openapi(replace, async (c) => {
-    const { tenantId } = c.var.credential as { tenantId: string };
+    const { tenantId } = c.get('credential') as { tenantId: string };
     const body = c.req.valid('json');
     checkWebhookUrl(c, body.webhookUrl);
-    const settings = await writeAlertSettings(c.var.tx, tenantId, c.var.deps.cipher, body);
+    const settings = await writeAlertSettings(c.get('tx'), tenantId, c.get('deps').cipher, body);
     announce(c, tenantId, settings);
     return c.json(settings, 200);
   })
   .openapi(platformRead, async (c) => {
     const { id } = c.req.valid('param');
-    await getTenant(c.var.deps.database, id);
-    return c.json(await c.var.deps.database.withTenant(id, (tx) => readAlertSettings(tx, id), { readOnly: true }), 200);
+    await getTenant(c.get('deps').database, id);
+    return c.json(await c.get('deps').database.withTenant(id, (tx) => readAlertSettings(tx, id), { readOnly: true }), 200);
   })
   .openapi(platformReplace, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     checkWebhookUrl(c, body.webhookUrl);
-    await getTenant(c.var.deps.database, id);
+    await getTenant(c.get('deps').database, id);
     // The tenant's data key seals the new secret: loaded before the unit opens.
-    await c.var.deps.cipher.prepare(id, { write: true });
-    const settings = await c.var.deps.database.withTenant(id, (tx) => writeAlertSettings(tx, id, c.var.deps.cipher, body));
+    await c.get('deps').cipher.prepare(id, { write: true });
+    const settings = await c.get('deps').database.withTenant(id, (tx) => writeAlertSettings(tx, id, c.get('deps').cipher, body));
     announce(c, id, settings);
     return c.json(settings, 200);
   });

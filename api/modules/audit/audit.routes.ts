@@ -28,7 +28,7 @@ const platformTrail = createRoute({
 
 export const auditRoutes = router()
   .openapi(tenantTrail, async (c) => {
-    const { tenantId } = c.var.credential as { tenantId: string };
-    return c.json(await listAuditLog(c.var.tx, tenantId, c.req.valid('query')), 200);
+    const { tenantId } = c.get('credential') as { tenantId: string };
+    return c.json(await listAuditLog(c.get('tx'), tenantId, c.req.valid('query')), 200);
   })
-  .openapi(platformTrail, async (c) => c.json(await listPlatformAuditLog(c.var.deps.database.db, c.req.valid('query')), 200));
+  .openapi(platformTrail, async (c) => c.json(await listPlatformAuditLog(c.get('deps').database.db, c.req.valid('query')), 200));

@@ -47,19 +47,20 @@ const values = createRoute({
 
 export const directoryRoutes = router()
   .openapi(upsertUsers, async (c) => {
-    const { tenantId } = c.var.credential as { tenantId: string };
-    const { items, errors } = await upsertPeople(c.var.tx, tenantId, c.req.valid('json').users);
-    c.var.deps.viewers.forgetTenant(tenantId);
+    const { tenantId } = c.get('credential') as { tenantId: string };
+    const { items, errors } = await upsertPeople(c.get('tx'), tenantId, c.req.valid('json').users);
+    c.get('deps').viewers.forgetTenant(tenantId);
     c.set('audit', { targetType: 'people', details: { upserted: items.length, rejected: errors.length, ids: items.slice(0, 100).map((i) => i.id) } });
     return c.json({ items, errors }, 200);
   })
   .openapi(search, async (c) => {
     const { q, limit } = c.req.valid('query');
-    return c.json({ items: await searchPeople(c.var.tx, c.var.viewer.tenantId, q, limit) }, 200);
+    return c.json({ items: await searchPeople(c.get('tx'), c.get('viewer').tenantId, q, limit) }, 200);
   })
   .openapi(me, async (c) => {
-    const viewer = c.var.viewer;
-    const [person] = await c.var.tx
+    const viewer = c.get('viewer');
+    const credential = c.get('credential');
+    const [person] = await c.get('tx')
       .select({ externalId: people.externalId, name: people.name, locale: people.locale })
       .from(people)
       .where(and(eq(people.tenantId, viewer.tenantId), eq(people.id, viewer.id)));
@@ -70,7 +71,7 @@ export const directoryRoutes = router()
         name: person!.name,
         team: viewer.team,
         role: viewer.role,
-        locale: (c.var.credential.kind === 'user' ? c.var.credential.claims.locale : undefined) ?? person!.locale,
+        locale: (credential.kind === 'user' ? credential.claims.locale : undefined) ?? person!.locale,
         scopes: [...viewer.scopes],
         managerId: viewer.managerId,
       },
@@ -78,6 +79,6 @@ export const directoryRoutes = router()
     );
   })
   .openapi(values, async (c) => {
-    const { tenantId } = c.var.credential as { tenantId: string };
-    return c.json({ items: await listValues(c.var.tx, tenantId) }, 200);
+    const { tenantId } = c.get('credential') as { tenantId: string };
+    return c.json({ items: await listValues(c.get('tx'), tenantId) }, 200);
   });

@@ -72,7 +72,7 @@ export const erasureRoutes = router()
   })
   .openapi(byOperator, async (c) => {
     const { tenantId, id } = c.req.valid('param');
-    const deps = c.var.deps;
+    const deps = c.get('deps');
     // The platform credential runs no tenant unit of its own: this one is the erasure's.
     if (!(await deps.tenants.get(tenantId))) throw new Problem('not-found', 'No such tenant.');
     const report = await deps.database.withTenant(tenantId, (tx) => erasePerson(tx, tenantId, deps.config.masterKey, { id }));
@@ -83,15 +83,15 @@ export const erasureRoutes = router()
   });
 
 async function erase(c: Context<AppEnv>, ref: PersonRef): Promise<ErasureReport> {
-  const { tenantId } = c.var.credential as { tenantId: string };
-  const report = await erasePerson(c.var.tx, tenantId, c.var.deps.config.masterKey, ref);
+  const { tenantId } = c.get('credential') as { tenantId: string };
+  const report = await erasePerson(c.get('tx'), tenantId, c.get('deps').config.masterKey, ref);
   if (!report) {
     // External ids are the host's and may repeat across tenants: only a Grove id is probed.
     if ('id' in ref) reportUnknownId(c, 'people', ref.id);
     throw new Problem('not-found', 'No such person.');
   }
   // Their own facts, and their reports' (whose manager is now none): erasure is rare, forget the tenant.
-  c.var.deps.viewers.forgetTenant(tenantId);
+  c.get('deps').viewers.forgetTenant(tenantId);
   // The tombstone's id and what was done, in counts: nothing that identified them.
   c.set('audit', { targetType: 'person', targetId: report.id, details: { alreadyErased: report.alreadyErased, ...report.counts } });
   return report;

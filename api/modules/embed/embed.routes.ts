@@ -39,11 +39,11 @@ const jwks = createRoute({
 
 export const embedRoutes = router()
   .openapi(mint, async (c) => {
-    const { tenantId } = c.var.credential as { tenantId: string };
+    const { tenantId } = c.get('credential') as { tenantId: string };
     const body = c.req.valid('json');
     const { deps, tx } = c.var;
     if (body.origin) {
-      if (!c.var.tenant.origins.includes(body.origin)) {
+      if (!c.get('tenant').origins.includes(body.origin)) {
         throw new Problem('origin-not-allowed', `${body.origin} is not on this tenant's allowed origins.`);
       }
     }
@@ -72,17 +72,17 @@ export const embedRoutes = router()
     return c.json({ token, expiresAt: new Date(claims.exp * 1000).toISOString(), scopes, user }, 201);
   })
   .openapi(revoke, async (c) => {
-    const { tenantId, principal } = c.var.credential as { tenantId: string; principal: string };
+    const { tenantId, principal } = c.get('credential') as { tenantId: string; principal: string };
     const body = c.req.valid('json');
-    const { revocations, events } = c.var.deps;
+    const { revocations, events } = c.get('deps');
     const horizon = (MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS) * 1000;
     if ('jti' in body) await revocations.deny(tenantId, body.jti, new Date(Date.now() + horizon));
     else await revocations.revokeAll(tenantId, horizon);
-    events.record({ type: 'tokens_revoked', tenantId, actor: principal, requestId: c.var.requestId, details: body });
+    events.record({ type: 'tokens_revoked', tenantId, actor: principal, requestId: c.get('requestId'), details: body });
     c.set('audit', 'jti' in body ? { targetType: 'token', targetId: body.jti } : { details: { all: true } });
     return c.json({ revoked: 'jti' in body ? body.jti : 'all' }, 200);
   })
   .openapi(jwks, (c) => {
     c.header('Cache-Control', 'public, max-age=300');
-    return c.json(c.var.deps.keys.jwks(), 200);
+    return c.json(c.get('deps').keys.jwks(), 200);
   });

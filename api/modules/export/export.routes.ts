@@ -61,7 +61,7 @@ type Produce = (read: ReadBatch, consistency: 'snapshot' | 'batches', options: A
 
 /** Starts a streamed archive; refuses while MAX_CONCURRENT_EXPORTS already run on this instance. */
 async function respond(c: Context<AppEnv>, tenant: TenantInfo, name: string, produce: Produce): Promise<Response> {
-  const deps = c.var.deps;
+  const deps = c.get('deps');
   // The tenant's data keys, loaded before the export's first unit opens (see reveal.ts).
   await deps.cipher.prepare(tenant.id);
   const now = running.get(deps) ?? 0;
@@ -70,7 +70,7 @@ async function respond(c: Context<AppEnv>, tenant: TenantInfo, name: string, pro
     throw new Problem('unavailable', `${now} exports are running on this instance; retry later.`);
   }
   running.set(deps, now + 1);
-  const log = c.var.log;
+  const log = c.get('log');
   const options: ArchiveOptions = {
     tenant,
     reveal: { tenantId: tenant.id, deps },
@@ -96,14 +96,14 @@ async function respond(c: Context<AppEnv>, tenant: TenantInfo, name: string, pro
 
 export const exportRoutes = router()
   .openapi(tenantExport, async (c) =>
-    (await respond(c, c.var.tenant, `grove-export-${c.var.tenant.id}`, (read, consistency, options) => tenantArchive(read, consistency, options))) as never,
+    (await respond(c, c.get('tenant'), `grove-export-${c.get('tenant').id}`, (read, consistency, options) => tenantArchive(read, consistency, options))) as never,
   )
   .openapi(platformExport, async (c) => {
-    const tenant = await c.var.deps.tenants.get(c.req.valid('param').id);
+    const tenant = await c.get('deps').tenants.get(c.req.valid('param').id);
     if (!tenant) throw new Problem('not-found', 'No such tenant.');
     return (await respond(c, tenant, `grove-export-${tenant.id}`, (read, consistency, options) => tenantArchive(read, consistency, options))) as never;
   })
   .openapi(meExport, async (c) => {
-    const viewer = c.var.viewer;
-    return (await respond(c, c.var.tenant, `grove-export-${viewer.id}`, (read, consistency, options) => personArchive(read, consistency, viewer.id, options))) as never;
+    const viewer = c.get('viewer');
+    return (await respond(c, c.get('tenant'), `grove-export-${viewer.id}`, (read, consistency, options) => personArchive(read, consistency, viewer.id, options))) as never;
   });

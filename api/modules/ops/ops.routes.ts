@@ -28,22 +28,22 @@ export const opsRoutes = router()
   .get('/ready', open, async (c) => {
     try {
       await Promise.race([
-        c.var.deps.database.ping(),
+        c.get('deps').database.ping(),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref()),
       ]);
-      return c.json({ status: 'ready', database: c.var.deps.database.kind }, 200);
+      return c.json({ status: 'ready', database: c.get('deps').database.kind }, 200);
     } catch {
       throw new Problem('unavailable', 'The database does not answer.');
     }
   })
   .get('/metrics', open, async (c) => {
-    const { registry } = c.var.deps.metrics;
+    const { registry } = c.get('deps').metrics;
     return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType });
   })
   // `/grove.js` always serves the current bundle (revalidated by ETag); `/grove.<hash>.js` is the
   // same bytes under their content hash, cacheable for a year. The Link header names it.
   .get('/grove.js', open, async (c) => {
-    const bundle = await loadBundle(c.var.deps.bundlePath, bundleCache);
+    const bundle = await loadBundle(c.get('deps').bundlePath, bundleCache);
     if (!bundle) throw new Problem('not-found', 'The widget bundle is not built: run `npm run build`.');
     const etag = `"${bundle.hash}"`;
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -55,7 +55,7 @@ export const opsRoutes = router()
     return c.body(new Uint8Array(bundle.body), 200, { 'Content-Type': 'text/javascript; charset=utf-8' });
   })
   .get('/:file{grove\\.[0-9a-f]{16}\\.js}', open, async (c) => {
-    const bundle = await loadBundle(c.var.deps.bundlePath, bundleCache);
+    const bundle = await loadBundle(c.get('deps').bundlePath, bundleCache);
     if (!bundle || c.req.param('file') !== `grove.${bundle.hash}.js`) throw new Problem('not-found', 'No bundle with that hash.');
     c.header('Cross-Origin-Resource-Policy', 'cross-origin');
     c.header('Access-Control-Allow-Origin', '*');
@@ -67,7 +67,7 @@ export const opsRoutes = router()
     const file = c.req.param('file');
     let body = chunkCache.get(file);
     if (!body) {
-      body = await readFile(join(dirname(c.var.deps.bundlePath), file)).catch(() => undefined);
+      body = await readFile(join(dirname(c.get('deps').bundlePath), file)).catch(() => undefined);
       if (!body) throw new Problem('not-found', 'No widget chunk with that name.');
       chunkCache.set(file, body);
     }

@@ -129,61 +129,61 @@ const events = createRoute({
 export const platformRoutes = router()
   .openapi(create, async (c) => {
     const body = c.req.valid('json');
-    const tenant = await createTenant(c.var.deps.database, c.var.deps.dataKeys.masters, body);
-    c.var.deps.tenants.invalidate();
+    const tenant = await createTenant(c.get('deps').database, c.get('deps').dataKeys.masters, body);
+    c.get('deps').tenants.invalidate();
     c.set('audit', { action: 'tenant.create', tenantId: tenant.id, targetType: 'tenant', targetId: tenant.id, details: { name: tenant.name, origins: tenant.origins, values: body.values?.length ?? 0 } });
     c.header('Cache-Control', 'no-store');
     return c.json(tenant, 201);
   })
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    return c.json(await listTenants(c.var.deps.database, limit, cursor), 200);
+    return c.json(await listTenants(c.get('deps').database, limit, cursor), 200);
   })
-  .openapi(read, async (c) => c.json(await getTenant(c.var.deps.database, c.req.valid('param').id), 200))
+  .openapi(read, async (c) => c.json(await getTenant(c.get('deps').database, c.req.valid('param').id), 200))
   .openapi(update, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const tenant = await updateTenant(c.var.deps.database, id, body);
-    c.var.deps.tenants.invalidate(id);
+    const tenant = await updateTenant(c.get('deps').database, id, body);
+    c.get('deps').tenants.invalidate(id);
     c.set('audit', { action: 'tenant.update', tenantId: id, targetType: 'tenant', targetId: id, details: { changed: Object.keys(body), name: tenant.name, origins: tenant.origins } });
     return c.json(tenant, 200);
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
-    const deleted = await deleteTenant(c.var.deps.database, c.var.deps.dataKeys, id);
-    c.var.deps.tenants.invalidate(id);
-    c.var.deps.events.record({ type: 'tenant_deleted', tenantId: id, actor: 'platform', requestId: c.var.requestId, details: { ...deleted } });
+    const deleted = await deleteTenant(c.get('deps').database, c.get('deps').dataKeys, id);
+    c.get('deps').tenants.invalidate(id);
+    c.get('deps').events.record({ type: 'tenant_deleted', tenantId: id, actor: 'platform', requestId: c.get('requestId'), details: { ...deleted } });
     c.set('audit', { action: 'tenant.delete', tenantId: id, targetType: 'tenant', targetId: id, details: { ...deleted } });
     return c.json(deleted, 200);
   })
   .openapi(rotateKey, async (c) => {
     const { id } = c.req.valid('param');
     const { graceSeconds } = c.req.valid('json');
-    const rotated = await rotateApiKey(c.var.deps.database, id, graceSeconds);
-    c.var.deps.events.record({ type: 'api_key_rotated', tenantId: id, actor: 'platform', requestId: c.var.requestId, details: { graceSeconds } });
+    const rotated = await rotateApiKey(c.get('deps').database, id, graceSeconds);
+    c.get('deps').events.record({ type: 'api_key_rotated', tenantId: id, actor: 'platform', requestId: c.get('requestId'), details: { graceSeconds } });
     c.set('audit', { action: 'api_key.rotate', tenantId: id, targetType: 'tenant', targetId: id, details: { graceSeconds, previousKeysExpireAt: rotated.previousKeysExpireAt } });
     c.header('Cache-Control', 'no-store');
     return c.json(rotated, 201);
   })
   .openapi(setValues, async (c) => {
     const { id } = c.req.valid('param');
-    await getTenant(c.var.deps.database, id);
-    const items = await c.var.deps.database.withTenant(id, (tx) => replaceValues(tx, id, c.req.valid('json').values));
+    await getTenant(c.get('deps').database, id);
+    const items = await c.get('deps').database.withTenant(id, (tx) => replaceValues(tx, id, c.req.valid('json').values));
     c.set('audit', { action: 'values.replace', tenantId: id, targetType: 'tenant', targetId: id, details: { keys: items.map((v) => v.key) } });
     return c.json({ items }, 200);
   })
   .openapi(revokeTokens, async (c) => {
     const { id } = c.req.valid('param');
-    await getTenant(c.var.deps.database, id);
-    const at = await c.var.deps.revocations.revokeAll(id, (MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS) * 1000);
-    c.var.deps.events.record({ type: 'tokens_revoked', tenantId: id, actor: 'platform', requestId: c.var.requestId, details: { all: true } });
+    await getTenant(c.get('deps').database, id);
+    const at = await c.get('deps').revocations.revokeAll(id, (MAX_TTL_SECONDS + CLOCK_LEEWAY_SECONDS) * 1000);
+    c.get('deps').events.record({ type: 'tokens_revoked', tenantId: id, actor: 'platform', requestId: c.get('requestId'), details: { all: true } });
     c.set('audit', { action: 'tokens.revoke_all', tenantId: id, targetType: 'tenant', targetId: id, details: { revokedBefore: at.toISOString() } });
     return c.json({ revokedBefore: at.toISOString() }, 200);
   })
   .openapi(rotateSigningKey, async (c) => {
-    const rotated = await c.var.deps.keys.rotate();
-    c.var.deps.events.record({ type: 'signing_key_rotated', actor: 'platform', requestId: c.var.requestId, details: rotated });
+    const rotated = await c.get('deps').keys.rotate();
+    c.get('deps').events.record({ type: 'signing_key_rotated', actor: 'platform', requestId: c.get('requestId'), details: rotated });
     c.set('audit', { action: 'signing_key.rotate', targetType: 'signing_key', targetId: rotated.kid, details: { retired: rotated.retired } });
     return c.json(rotated, 201);
   })
-  .openapi(events, async (c) => c.json(await listSecurityEvents(c.var.deps.database, c.req.valid('query')), 200));
+  .openapi(events, async (c) => c.json(await listSecurityEvents(c.get('deps').database, c.req.valid('query')), 200));

@@ -84,7 +84,7 @@ async function reporting<T>(c: Context<AppEnv>, work: () => Promise<T>): Promise
 
 export const praiseRoutes = router()
   .openapi(give, async (c) => {
-    const item = await reporting(c, () => givePraise(c.var.tx, c.var.viewer, c.var.fields, c.req.valid('json')));
+    const item = await reporting(c, () => givePraise(c.get('tx'), c.get('viewer'), c.get('fields'), c.req.valid('json')));
     // Who and what, never the message.
     c.set('audit', {
       targetType: 'praise',
@@ -95,13 +95,13 @@ export const praiseRoutes = router()
   })
   .openapi(feed, async (c) => {
     const query = c.req.valid('query');
-    const page = await praiseFeed(c.var.tx, c.var.viewer, c.var.fields, query);
+    const page = await praiseFeed(c.get('tx'), c.get('viewer'), c.get('fields'), query);
     for (const id of [query.giverId, query.recipientId]) if (id && page.items.length === 0) reportUnknownId(c, 'people', id);
     return c.json(page, 200);
   })
   .openapi(one, async (c) => {
     const { id } = c.req.valid('param');
-    const item = await getPraise(c.var.tx, c.var.viewer, c.var.fields, id);
+    const item = await getPraise(c.get('tx'), c.get('viewer'), c.get('fields'), id);
     if (!item) {
       reportUnknownId(c, 'praise', id);
       throw new Problem('not-found', 'No such praise.');
@@ -110,19 +110,19 @@ export const praiseRoutes = router()
   })
   .openapi(remove, async (c) => {
     const { id } = c.req.valid('param');
-    await reporting(c, () => deletePraise(c.var.tx, c.var.viewer, c.var.fields, id));
+    await reporting(c, () => deletePraise(c.get('tx'), c.get('viewer'), c.get('fields'), id));
     c.set('audit', { targetType: 'praise', targetId: id });
     return c.body(null, 204);
   })
   .openapi(react, async (c) => {
     const { id, reaction } = c.req.valid('param');
-    const result = await reporting(c, () => setReaction(c.var.tx, c.var.viewer, id, reaction, true));
+    const result = await reporting(c, () => setReaction(c.get('tx'), c.get('viewer'), id, reaction, true));
     c.set('audit', { action: 'praise.react', targetType: 'praise', targetId: id, details: { reaction } });
     return c.json(result, 200);
   })
   .openapi(unreact, async (c) => {
     const { id, reaction } = c.req.valid('param');
-    const result = await reporting(c, () => setReaction(c.var.tx, c.var.viewer, id, reaction, false));
+    const result = await reporting(c, () => setReaction(c.get('tx'), c.get('viewer'), id, reaction, false));
     c.set('audit', { action: 'praise.unreact', targetType: 'praise', targetId: id, details: { reaction } });
     return c.json(result, 200);
   });

@@ -28,8 +28,8 @@ const surveyResource = (c: Context<AppEnv>) => `survey:${c.req.param('id')}`;
 const tags = ['Surveys'];
 
 const caller = (c: Context<AppEnv>): Caller => {
-  const credential = c.var.credential as { tenantId: string; kind: string };
-  return { tenantId: credential.tenantId, viewer: credential.kind === 'user' ? c.var.viewer : null, fields: c.var.fields };
+  const credential = c.get('credential') as { tenantId: string; kind: string };
+  return { tenantId: credential.tenantId, viewer: credential.kind === 'user' ? c.get('viewer') : null, fields: c.get('fields') };
 };
 
 /** Runs a service call; ids it could not find in the tenant are reported, then answered 404. */
@@ -138,30 +138,30 @@ const trend = createRoute({
 });
 
 export const surveyRoutes = router()
-  .openapi(create, async (c) => c.json(await found(c, null, () => createSurvey(c.var.tx, caller(c), c.req.valid('json'))), 201))
-  .openapi(list, async (c) => c.json(await listSurveys(c.var.tx, caller(c), c.req.valid('query')), 200))
-  .openapi(open, async (c) => c.json({ items: await openSurveys(c.var.tx, c.var.viewer) }, 200))
+  .openapi(create, async (c) => c.json(await found(c, null, () => createSurvey(c.get('tx'), caller(c), c.req.valid('json'))), 201))
+  .openapi(list, async (c) => c.json(await listSurveys(c.get('tx'), caller(c), c.req.valid('query')), 200))
+  .openapi(open, async (c) => c.json({ items: await openSurveys(c.get('tx'), c.get('viewer')) }, 200))
   .openapi(one, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await found(c, id, () => getSurvey(c.var.tx, caller(c), id)), 200);
+    return c.json(await found(c, id, () => getSurvey(c.get('tx'), caller(c), id)), 200);
   })
   .openapi(update, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await found(c, id, () => updateSurvey(c.var.tx, caller(c), id, c.req.valid('json'))), 200);
+    return c.json(await found(c, id, () => updateSurvey(c.get('tx'), caller(c), id, c.req.valid('json'))), 200);
   })
   .openapi(close, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await found(c, id, () => closeSurvey(c.var.tx, caller(c), id)), 200);
+    return c.json(await found(c, id, () => closeSurvey(c.get('tx'), caller(c), id)), 200);
   })
   .openapi(answer, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await found(c, null, () => respond(c.var.tx, c.var.viewer, c.var.fields, id, c.req.valid('json'))), 201);
+    return c.json(await found(c, null, () => respond(c.get('tx'), c.get('viewer'), c.get('fields'), id, c.req.valid('json'))), 201);
   })
   .openapi(results, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await found(c, id, () => surveyResults(c.var.tx, caller(c), id, c.req.valid('query'))), 200);
+    return c.json(await found(c, id, () => surveyResults(c.get('tx'), caller(c), id, c.req.valid('query'))), 200);
   })
   .openapi(trend, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(await found(c, id, () => surveyTrend(c.var.tx, caller(c), id, c.req.valid('query'))), 200);
+    return c.json(await found(c, id, () => surveyTrend(c.get('tx'), caller(c), id, c.req.valid('query'))), 200);
   });
