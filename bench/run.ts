@@ -182,8 +182,9 @@ function startServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] 
 }
 
 /**
- * One size's servers at a time: a Grove instance may open 30 + 30 connections, and two of them
- * beside two baselines exceed PostgreSQL's default 100.
+ * One size's servers at a time: a Grove instance opens up to 10 + 10 connections
+ * (GROVE_DB_POOL_SIZE per role), a baseline 10, and the survey bench its own; one size at a
+ * time keeps well inside PostgreSQL's default 100.
  */
 const contexts: Record<string, SizeContext> = {};
 async function startSize(size: Size): Promise<SizeContext> {
