@@ -2,6 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { connectionLost } from '../db/client.js';
 import type { AppEnv } from './context.js';
 import { Problem, type ProblemCode } from './problems.js';
 import { clientIp } from './rate-limit.js';
@@ -64,6 +65,13 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
     return problemResponse(c, new Problem(code, error.message || undefined));
   }
   if (error instanceof SyntaxError) return problemResponse(c, new Problem('malformed-json'));
+  if (connectionLost(error)) {
+    // A restart or failover of the database. The unit was not committed, unless the connection
+    // went in the instant after its COMMIT left: a retry with the same Idempotency-Key is safe.
+    (c.get('log') ?? console).warn({ err: error }, 'database connection lost');
+    c.header('Retry-After', '1');
+    return problemResponse(c, new Problem('unavailable', 'The database connection was lost before the request completed. Try again (a write with the same Idempotency-Key).'));
+  }
   (c.get('log') ?? console).error({ err: error }, 'unhandled error');
   return problemResponse(c, new Problem('internal'));
 };
