@@ -92,33 +92,34 @@ describe('another instance', () => {
 });
 
 describe('values opened on the request path', () => {
-  it('are remembered in their place only: moved to another row or tenant, a remembered value still does not open', async () => {
+  /** A fresh tenant, prepared for writes on a cipher of its own that records why values did not open. */
+  async function recordingCipher(name: string) {
     const tenant = uuidv7();
-    await db.handle.db.insert(tenants).values({ id: tenant, name: 'Cached' });
-    const recorded: string[] = [];
-    const events = { record: (event: { details: { reason: string } }) => recorded.push(event.details.reason) };
-    const local = new AesFieldCipher(new DataKeys(db.handle.db, masters), events as never);
-    await local.prepare(tenant, { write: true });
+    await db.handle.db.insert(tenants).values({ id: tenant, name });
+    const refusals: string[] = [];
+    const events = { record: (event: { details: { reason: string } }) => refusals.push(event.details.reason) };
+    const cipher = new AesFieldCipher(new DataKeys(db.handle.db, masters), events as never);
+    await cipher.prepare(tenant, { write: true });
+    return { tenant, cipher, refusals };
+  }
+
+  it('are remembered in their place only: moved to another row or tenant, a remembered value still does not open', async () => {
+    const { tenant, cipher: local, refusals } = await recordingCipher('Cached');
     const sealed = local.seal(tenant, ref, 'remembered');
     expect(local.open(tenant, ref, sealed)).toBe('remembered');
     expect(local.open(tenant, ref, sealed)).toBe('remembered');
     expect(local.open(tenant, { ...ref, rowId: uuidv7() }, sealed)).toBeUndefined();
     await local.prepare(otherTenant);
     expect(local.open(otherTenant, ref, sealed)).toBeUndefined();
-    expect(recorded).toEqual(['authentication failed', 'authentication failed']);
+    expect(refusals).toEqual(['authentication failed', 'authentication failed']);
   });
 
   it('go with their key: once the tenant\'s keys are destroyed, a value opened before does not open again', async () => {
-    const tenant = uuidv7();
-    await db.handle.db.insert(tenants).values({ id: tenant, name: 'Shredded' });
-    const recorded: string[] = [];
-    const events = { record: (event: { details: { reason: string } }) => recorded.push(event.details.reason) };
-    const local = new AesFieldCipher(new DataKeys(db.handle.db, masters), events as never);
-    await local.prepare(tenant, { write: true });
+    const { tenant, cipher: local, refusals } = await recordingCipher('Shredded');
     const sealed = local.seal(tenant, ref, 'to be shredded');
     expect(local.open(tenant, ref, sealed)).toBe('to be shredded');
     await local.keys.destroy(tenant);
     expect(local.open(tenant, ref, sealed)).toBeUndefined();
-    expect(recorded).toEqual([`no key version ${sealedVersion(sealed)}`]);
+    expect(refusals).toEqual([`no key version ${sealedVersion(sealed)}`]);
   });
 });
