@@ -424,7 +424,7 @@ if (targeted && !encryptionOnly) {
   for (const { g, b, ref } of comparisons(series)) {
     const rps = (s: Series) => s.samples.map((x) => x.rps);
     const range = (s: Series) => `${Math.round(Math.min(...rps(s)))}–${Math.round(Math.max(...rps(s)))}`;
-    const failed = [...g.samples, ...b.samples].reduce((n, x) => n + x.non2xx + x.errors, 0);
+    const failed = [...g.samples, ...b.samples, ...(ref?.samples ?? [])].reduce((n, x) => n + x.non2xx + x.errors, 0);
     const served = (s: Series) => (s.warmupRequests ?? 0) + s.samples.reduce((n, x) => n + x.requests, 0);
     console.log(`| ${g.scenario}${failed ? ` (${failed} failed)` : ''} | ${g.size} | ${Math.round(mid(rps(g)))} | ${Math.round(mid(rps(b)))} | ${(mid(rps(g)) / mid(rps(b))).toFixed(2)} | ${mid(g.samples.map((x) => x.p50))} / ${mid(g.samples.map((x) => x.p99))} | ${mid(b.samples.map((x) => x.p50))} / ${mid(b.samples.map((x) => x.p99))} | ${range(g)} | ${range(b)} | ${served(g)} / ${served(b)} |`);
     if (ref) console.log(`|   beside the bare one-table SELECT | ${g.size} | ${Math.round(mid(rps(g)))} | ${Math.round(mid(rps(ref)))} | ${(mid(rps(g)) / mid(rps(ref))).toFixed(2)} | | ${mid(ref.samples.map((x) => x.p50))} / ${mid(ref.samples.map((x) => x.p99))} | | ${range(ref)} | ${served(ref)} |`);
