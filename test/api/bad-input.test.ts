@@ -3,7 +3,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../api/db/client.js';
 import { praiseMessageRef } from '../../api/modules/praise/praise.fields.js';
-import { PLATFORM_KEY, testGrove, type Reply, type RequestOptions, type TestGrove } from '../support/grove.js';
+import { expectProblem, tableDigests } from '../support/bad-input.js';
+import { PLATFORM_KEY, testGrove, type RequestOptions, type TestGrove } from '../support/grove.js';
 
 /**
  * Every write route, fed bad bodies, bad paths and bad headers, answers a 4xx problem document
@@ -57,33 +58,10 @@ const TABLES = [
   'platform.token_revocations',
 ];
 
-async function snapshot(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const table of TABLES) {
-    const [row] = await rows<{ n: number; d: string }>(
-      t.grove.deps.database.db,
-      sql`select count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as d from ${sql.raw(table)} x`,
-    );
-    out[table] = `${row!.n}:${row!.d}`;
-  }
-  return out;
-}
+const snapshot = () => tableDigests(t.grove.deps.database.db, TABLES);
 
 const count = async (table: string) =>
   (await rows<{ n: number }>(t.grove.deps.database.db, sql`select count(*)::int as n from ${sql.raw(table)}`))[0]!.n;
-
-function expectProblem(reply: Reply, label: string) {
-  const text = JSON.stringify(reply.body);
-  expect(reply.status, `${label}: ${reply.status} ${text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
-  expect(reply.status, `${label}: ${text.slice(0, 300)}`).toBeLessThan(500);
-  expect(reply.headers.get('content-type'), label).toMatch(/^application\/problem\+json/);
-  expect(typeof reply.body, label).toBe('object');
-  expect(reply.body.type, label).toMatch(/^urn:grove:problem:[a-z-]+$/);
-  expect(reply.body.status, label).toBe(reply.status);
-  expect(typeof reply.body.title, label).toBe('string');
-  // Never a stack trace or a raw database message.
-  expect(text, label).not.toMatch(/\bat .+\.(ts|js):\d+|stack|violates|invalid byte sequence|syntax error at|drizzle|Failed query/i);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The table

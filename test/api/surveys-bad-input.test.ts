@@ -1,8 +1,7 @@
-import { sql } from 'drizzle-orm';
 import { v7 as uuidv7 } from 'uuid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rows } from '../../api/db/client.js';
-import { testGrove, type Reply, type TestGrove } from '../support/grove.js';
+import { expectProblem, tableDigests } from '../support/bad-input.js';
+import { testGrove, type TestGrove } from '../support/grove.js';
 import { openSurveyBody, surveyOrg, type SurveyOrg } from './surveys-fixture.js';
 
 /**
@@ -25,26 +24,7 @@ let b1: string;
 
 const TABLES = ['app.surveys', 'app.survey_participation', 'app.survey_responses', 'app.survey_answers', 'app.idempotency_keys', 'app.people'];
 
-async function snapshot(): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const table of TABLES) {
-    const [row] = await rows<{ n: number; d: string }>(
-      t.grove.deps.database.db,
-      sql`select count(*)::int as n, md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as d from ${sql.raw(table)} x`,
-    );
-    out[table] = `${row!.n}:${row!.d}`;
-  }
-  return out;
-}
-
-function expectProblem(reply: Reply, label: string) {
-  const text = JSON.stringify(reply.body);
-  expect(reply.status, `${label}: ${reply.status} ${text.slice(0, 300)}`).toBeGreaterThanOrEqual(400);
-  expect(reply.status, `${label}: ${text.slice(0, 300)}`).toBeLessThan(500);
-  expect(reply.headers.get('content-type'), label).toMatch(/^application\/problem\+json/);
-  expect(reply.body.type, label).toMatch(/^urn:grove:problem:[a-z-]+$/);
-  expect(text, label).not.toMatch(/\bat .+\.(ts|js):\d+|stack|violates|invalid byte sequence|syntax error at|drizzle|Failed query/i);
-}
+const snapshot = () => tableDigests(t.grove.deps.database.db, TABLES);
 
 const QUESTIONS = [
   { type: 'likert', prompt: 'Fine?', required: true },
