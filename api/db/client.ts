@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres, PostgresJsSession } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { connectionLost } from './driver-errors.js';
 import { lockDataDir } from './pglite-lock.js';
 import * as schema from './schema/index.js';
 import { APP_ROLE } from './schema/namespaces.js';
@@ -154,23 +155,6 @@ async function unitOfWork<T>(pool: postgres.Sql, opening: string, fn: (tx: Tx) =
   } finally {
     if (!released) connection.release();
   }
-}
-
-/** PostgreSQL error classes 08 (connection exception) and 57P (the server shutting down). */
-const LOST_SQLSTATE = /^(08|57P)/;
-const LOST_DRIVER = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
-
-/**
- * Whether an error means the database connection itself is gone (a restart, a failover, an
- * administrator ending the session), rather than a statement failing on a live connection.
- * drizzle wraps driver errors, so the causes are searched too.
- */
-export function connectionLost(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (LOST_DRIVER.has(code) || (/^[0-9A-Z]{5}$/.test(code) && LOST_SQLSTATE.test(code)))) return true;
-  }
-  return false;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

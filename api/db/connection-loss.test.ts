@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/database.js';
 import type { AppEnv } from '../http/context.js';
 import { onError } from '../http/errors.js';
-import { connectionLost, rows } from './client.js';
+import { rows } from './client.js';
+import { AnswerWriteFailed } from '../modules/surveys/responses.service.js';
+import { connectionLost, errorCode } from './driver-errors.js';
 
 /**
  * A database connection lost in the middle of a unit of work (a restart, a failover, an
@@ -89,5 +91,13 @@ describe('onError', () => {
     expect(connectionLost(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(connectionLost(Object.assign(new Error('canceling statement'), { code: '57014' }))).toBe(false);
     expect(connectionLost(new Error('plain'))).toBe(false);
+  });
+
+  it('still sees a lost connection behind an error raised in place of the driver\'s (survey answers)', () => {
+    const driver = new Error('Failed query', { cause: Object.assign(new Error('terminating connection'), { code: '57P01' }) });
+    const hidden = new AnswerWriteFailed(errorCode(driver));
+    expect(hidden.message).not.toMatch(/terminating|Failed query/);
+    expect(connectionLost(hidden)).toBe(true);
+    expect(connectionLost(new AnswerWriteFailed(errorCode(Object.assign(new Error('dup'), { code: '23505' }))))).toBe(false);
   });
 });

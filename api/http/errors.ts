@@ -2,7 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
-import { connectionLost } from '../db/client.js';
+import { connectionLost, postgresError } from '../db/driver-errors.js';
 import type { AppEnv } from './context.js';
 import { Problem, type ProblemCode } from './problems.js';
 import { clientIp } from './rate-limit.js';
@@ -78,13 +78,3 @@ export const onError: ErrorHandler<AppEnv> = (error, c) => {
 
 export const notFound: NotFoundHandler<AppEnv> = (c) =>
   problemResponse(c, new Problem('not-found', `No route for ${c.req.method} ${c.req.path}.`));
-
-function postgresError(error: unknown): { code: string; message: string } | undefined {
-  // drizzle wraps driver errors; the PostgreSQL code sits on the error or its cause.
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return { code, message: String((e as Error).message) };
-  }
-  return undefined;
-}
-

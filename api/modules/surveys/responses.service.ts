@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { v4 as uuidv4 } from 'uuid';
 import { rows, type Tx } from '../../db/client.js';
+import { errorCode } from '../../db/driver-errors.js';
 import { surveyAnswers, surveyParticipation, surveyResponses } from '../../db/schema/surveys.js';
 import type { Viewer } from '../../http/context.js';
 import { Problem } from '../../http/problems.js';
@@ -27,10 +28,11 @@ export interface GroupAttributes {
 
 /**
  * Raised instead of a driver error when storing answers fails: a driver error carries the
- * statement's parameters (the answers) and would reach the error log with the request id.
+ * statement's parameters (the answers) and would reach the error log with the request id. Its
+ * code is kept, so a lost connection is still told from a failed statement (driver-errors.ts).
  */
 export class AnswerWriteFailed extends Error {
-  constructor(code: string | undefined) {
+  constructor(readonly code: string | undefined) {
     super(`storing a survey response failed${code ? ` (${code})` : ''}`);
   }
 }
@@ -145,8 +147,7 @@ export async function storeResponse(
       })),
     );
   } catch (error) {
-    const code = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
-    throw new AnswerWriteFailed(code);
+    throw new AnswerWriteFailed(errorCode(error));
   }
 }
 
