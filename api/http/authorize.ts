@@ -144,18 +144,16 @@ async function loadViewer(
   credential: Extract<Credential, { kind: 'user' }>,
   anyScope: readonly Scope[],
 ) {
-  const cache = c.get('deps').viewers;
-  let person = cache.get(credential.tenantId, credential.personId);
-  if (!person) {
+  const person = await c.get('deps').viewers.get(credential.tenantId, credential.personId, async () => {
     // An erased person (GDPR art. 17) is a tombstone row: their tokens die with them.
-    [person] = await c.get('tx')
+    const [found] = await c.get('tx')
       .select({ role: people.role, managerId: people.managerId, team: people.team })
       .from(people)
       .where(and(eq(people.tenantId, credential.tenantId), eq(people.id, credential.personId), isNull(people.erasedAt)))
       .limit(1);
-    if (!person) throw new Problem('unauthorized', 'The token\'s user no longer exists.');
-    cache.set(credential.tenantId, credential.personId, person);
-  }
+    if (!found) throw new Problem('unauthorized', 'The token\'s user no longer exists.');
+    return found;
+  });
   const scopes = effectiveScopes(person.role, credential.claims.scp.split(' '));
   if (anyScope.length > 0 && !anyScope.some((s) => scopes.has(s))) {
     throw new Problem('insufficient-scope', `This needs one of: ${anyScope.join(', ')}.`, { required: anyScope });

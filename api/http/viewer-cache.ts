@@ -1,4 +1,5 @@
 import type { Role } from '../db/schema/people.js';
+import { FreshCache } from '../shared/fresh-cache.js';
 
 export interface ViewerFacts {
   role: Role;
@@ -8,32 +9,27 @@ export interface ViewerFacts {
 
 /**
  * What the directory says about a token's user (role, manager, team), read on every widget
- * request, so kept for `ttlMs`. A directory write on this instance clears its tenant at once;
- * on other instances a change shows within `ttlMs`, well inside a token's five minutes.
+ * request, so kept for `ttlMs` (shared/fresh-cache.ts: one read at a time, renewed before it
+ * expires). A directory write on this instance clears its tenant at once; on other instances a
+ * change shows within `ttlMs`, well inside a token's five minutes.
  */
 export class ViewerCache {
-  private readonly entries = new Map<string, { facts: ViewerFacts; at: number }>();
+  private readonly facts: FreshCache<ViewerFacts>;
 
-  constructor(
-    private readonly ttlMs = 1_000,
-    private readonly maxEntries = 50_000,
-  ) {}
-
-  get(tenantId: string, personId: string): ViewerFacts | undefined {
-    const hit = this.entries.get(`${tenantId}:${personId}`);
-    return hit && Date.now() - hit.at < this.ttlMs ? hit.facts : undefined;
+  constructor(ttlMs = 1_000, maxEntries = 50_000) {
+    this.facts = new FreshCache(ttlMs, maxEntries);
   }
 
-  set(tenantId: string, personId: string, facts: ViewerFacts): void {
-    if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(`${tenantId}:${personId}`, { facts, at: Date.now() });
+  /** The user's facts, from `read` (the request's own unit of work) when not fresh here. */
+  get(tenantId: string, personId: string, read: () => Promise<ViewerFacts>): Promise<ViewerFacts> {
+    return this.facts.get(`${tenantId}:${personId}`, read);
   }
 
   forget(tenantId: string, personId: string): void {
-    this.entries.delete(`${tenantId}:${personId}`);
+    this.facts.delete(`${tenantId}:${personId}`);
   }
 
   forgetTenant(tenantId: string): void {
-    for (const key of this.entries.keys()) if (key.startsWith(`${tenantId}:`)) this.entries.delete(key);
+    this.facts.deleteWhere((key) => key.startsWith(`${tenantId}:`));
   }
 }
