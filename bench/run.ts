@@ -29,13 +29,9 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terserModule from '@rollup/plugin-terser';
-import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { rollup } from 'rollup';
-import type { Tx } from '../api/db/client.js';
-import type { Viewer } from '../api/http/context.js';
-import { praiseFeed } from '../api/modules/praise/praise.service.js';
+import { feedStatement } from './feed-statement.js';
 import { ensureSeeded, ORIGIN, type SeedSpec, type Seeded } from './seed.js';
 
 type Terser = typeof terserModule.default;
@@ -469,18 +465,14 @@ interface Plan {
 }
 
 async function explainFeed(ctx: SizeContext): Promise<Plan> {
-  let captured: SQL | undefined;
-  const capture = { execute: async (query: SQL) => ((captured = query), []) } as unknown as Tx;
-  const viewer: Viewer = { id: ctx.viewer.id, tenantId: ctx.seed.tenants[0]!.id, role: 'employee', managerId: null, team: null, scopes: new Set(['praise:read', 'praise:write']) };
-  // Only the query is captured (no rows come back), so nothing is opened.
-  await praiseFeed(capture, viewer, { seal: (_f, p) => p, open: (_f, s) => s }, { limit: 20, scope: 'all' });
-  const query = new PgDialect().sqlToQuery(captured!);
+  const tenantId = ctx.seed.tenants[0]!.id;
+  const query = await feedStatement(tenantId, ctx.viewer.id);
   const literal = (v: unknown) => (typeof v === 'number' ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
   const appUrl = Object.assign(new URL(ctx.seed.url), { username: 'grove_app', password: '' }).toString();
   const sql = postgres(appUrl, { max: 1, onnotice: () => {} });
   try {
     return await sql.begin(async (tx) => {
-      await tx`select set_config('app.tenant_id', ${viewer.tenantId}, true)`;
+      await tx`select set_config('app.tenant_id', ${tenantId}, true)`;
       const custom = (await tx.unsafe(`explain (analyze, buffers) ${query.sql}`, query.params as never[])).map((r) => r['QUERY PLAN'] as string);
       await tx.unsafe(`prepare bench_feed as ${query.sql}`);
       await tx.unsafe(`set local plan_cache_mode = force_generic_plan`);

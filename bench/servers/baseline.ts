@@ -5,15 +5,11 @@
  * beside Grove's token minting. Prints its port on stdout.
  */
 import { serve } from '@hono/node-server';
-import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import { Hono } from 'hono';
 import { generateKeyPair, SignJWT } from 'jose';
 import postgres from 'postgres';
 import { v7 as uuidv7 } from 'uuid';
-import type { Tx } from '../../api/db/client.js';
-import type { Viewer } from '../../api/http/context.js';
-import { praiseFeed } from '../../api/modules/praise/praise.service.js';
+import { feedStatement } from '../feed-statement.js';
 
 const sql = postgres(process.env.DATABASE_URL!, { max: 10 });
 const tenantId = process.env.TENANT_ID!;
@@ -23,19 +19,8 @@ const peopleTenantId = process.env.PEOPLE_TENANT_ID ?? tenantId;
 const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
 const app = new Hono();
 
-/**
- * The feed's statement exactly as Grove's `praiseFeed()` writes it for this viewer (a page of 20:
- * giver, recipients' names, reaction counts, the visibility rule), captured once here and run as
- * the owner: what Grove adds on top of it is what the feed figure measures.
- */
-async function feedStatement(): Promise<{ sql: string; params: unknown[] }> {
-  let captured: SQL | undefined;
-  const capture = { execute: async (query: SQL) => ((captured = query), []) } as unknown as Tx;
-  const viewer: Viewer = { id: giverId, tenantId, role: 'employee', managerId: null, team: null, scopes: new Set(['praise:read']) };
-  await praiseFeed(capture, viewer, { seal: (_f, p) => p, open: (_f, s) => s }, { limit: 20, scope: 'all' });
-  return new PgDialect().sqlToQuery(captured!);
-}
-const feed = await feedStatement();
+/** Grove's own feed statement for this viewer, run as the owner: what Grove adds on top of it is what the feed figure measures. */
+const feed = await feedStatement(tenantId, giverId);
 
 app.get('/feed', async (c) => {
   const rows = await sql.unsafe(feed.sql, feed.params as never[], { prepare: true });
