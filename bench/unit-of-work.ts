@@ -14,10 +14,10 @@
  * Per round: operations a second, and the CPU this process and every PostgreSQL backend spent
  * per operation (`utime + stime` from /proc). Data: the small bench database (bench/seed.ts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { openDatabase } from '../api/db/client.js';
+import { cpuMs, postgresCpuMs } from './cpu-time.js';
 import { feedStatement } from './feed-statement.js';
 import { dbUrl, ensureSeeded } from './seed.js';
 
@@ -43,24 +43,6 @@ const ways: Array<{ name: string; once: () => Promise<unknown> }> = [
   { name: 'Grove unit', once: () => grove.withTenant(tenantId, (tx) => tx.execute(feed.statement), { readOnly: true }) },
 ];
 
-function cpuMs(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10; // clock ticks of 10 ms
-}
-function postgresCpuMs(): number {
-  let total = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) total += cpuMs(stat);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
-}
-
 /** `CALLERS` loops calling `once` until `seconds` are up; how many calls finished. */
 async function drive(once: () => Promise<unknown>, seconds: number): Promise<number> {
   let done = 0;
@@ -79,14 +61,14 @@ try {
   for (const way of ways) await drive(way.once, 1); // warm-up: prepared statements, JIT
   for (let round = 0; round < Number(args.rounds); round++) {
     for (const way of ways) {
-      const node0 = cpuMs(readFileSync('/proc/self/stat', 'utf8'));
+      const node0 = cpuMs('self');
       const postgres0 = postgresCpuMs();
       const started = performance.now();
       const n = await drive(way.once, Number(args.duration));
       const seconds = (performance.now() - started) / 1000;
       const row = {
         rate: Math.round(n / seconds),
-        node: Math.round(((cpuMs(readFileSync('/proc/self/stat', 'utf8')) - node0) * 1000) / n),
+        node: Math.round(((cpuMs('self') - node0) * 1000) / n),
         postgres: Math.round(((postgresCpuMs() - postgres0) * 1000) / n),
       };
       results.set(way.name, [...(results.get(way.name) ?? []), row]);
