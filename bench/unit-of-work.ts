@@ -9,14 +9,16 @@
  *   connection at connect time, no transaction: RLS and the role, nothing else;
  * - `Grove unit`: `withTenant(…, { readOnly: true })` from api/db/client.ts, as every GET runs:
  *   a reserved connection, BEGIN READ ONLY with SET LOCAL of the tenant, the statement through
- *   drizzle, COMMIT.
+ *   drizzle, COMMIT;
+ * - `same messages, no drizzle`: that unit's protocol messages sent straight through postgres.js
+ *   (what the unit costs beyond its messages is drizzle's and client.ts's).
  *
  * Per round: operations a second, and the CPU this process and every PostgreSQL backend spent
  * per operation (`utime + stime` from /proc). Data: the small bench database (bench/seed.ts).
  */
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { openDatabase } from '../api/db/client.js';
+import { openDatabase, tenantOpening } from '../api/db/client.js';
 import { cpuMs, postgresCpuMs } from './cpu-time.js';
 import { feedStatement } from './feed-statement.js';
 import { dbUrl, ensureSeeded } from './seed.js';
@@ -36,11 +38,25 @@ const feed = await feedStatement(tenantId, viewer!.id);
 
 const fixedTenant = postgres(appUrl, { max: POOL, onnotice: () => {}, connection: { 'app.tenant_id': tenantId } as Record<string, string> });
 const grove = await openDatabase({ url, appUrl, max: POOL });
+const appPool = postgres(appUrl, { max: POOL, onnotice: () => {} });
 
 const ways: Array<{ name: string; once: () => Promise<unknown> }> = [
   { name: 'owner', once: () => owner.unsafe(feed.sql, feed.params as never[], { prepare: true }) },
   { name: 'app, fixed tenant', once: () => fixedTenant.unsafe(feed.sql, feed.params as never[], { prepare: true }) },
   { name: 'Grove unit', once: () => grove.withTenant(tenantId, (tx) => tx.execute(feed.statement), { readOnly: true }) },
+  {
+    name: 'same messages, no drizzle',
+    once: async () => {
+      const connection = await appPool.reserve();
+      const begun = connection.unsafe(`begin read only; ${tenantOpening(tenantId, { switchRole: false })}`).simple();
+      begun.catch(() => {});
+      const rows = await connection.unsafe(feed.sql, feed.params as never[], { prepare: true });
+      await begun;
+      connection.unsafe('commit').catch(() => {});
+      connection.release();
+      return rows;
+    },
+  },
 ];
 
 /** `CALLERS` loops calling `once` until `seconds` are up; how many calls finished. */
@@ -81,5 +97,5 @@ try {
     console.log(`  ${name}: ${median(rows.map((r) => r.rate))}/s, Node ${median(rows.map((r) => r.node))} µs and PostgreSQL ${median(rows.map((r) => r.postgres))} µs of CPU per statement`);
   }
 } finally {
-  await Promise.all([owner.end(), fixedTenant.end(), grove.close()]);
+  await Promise.all([owner.end(), fixedTenant.end(), appPool.end(), grove.close()]);
 }
