@@ -1,6 +1,6 @@
 /**
  * What Grove's tenant unit of work costs around one statement, without HTTP: the feed's own
- * statement run by 50 concurrent callers over pools of 10 connections, three ways, in turns.
+ * statement run by 50 concurrent callers over pools of 10 connections, four ways, in turns.
  *
  *   npm run bench:unit -- [--rounds 3] [--duration 5]
  *
