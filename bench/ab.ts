@@ -14,7 +14,6 @@
  * tables reindexed, afterwards.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -24,6 +23,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { cpuMs, postgresCpuMs } from './cpu-time.js';
 import { dbUrl, ensureSeeded, ORIGIN } from './seed.js';
+import { groveEnv, spawnServer } from './server-process.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,25 +60,9 @@ interface Server {
 }
 
 async function start(name: string, checkout: string): Promise<Server> {
-  const env = {
-    ...process.env,
-    NODE_OPTIONS: args['node-options'],
-    DATABASE_URL: url,
-    GROVE_APP_DATABASE_URL: Object.assign(new URL(url), { username: 'grove_app', password: '' }).toString(),
-    GROVE_PLATFORM_KEY: `grove_pk_ab_${randomBytes(24).toString('base64url')}`,
-    GROVE_MASTER_KEY: seed.masterKey,
-    GROVE_DATA_DIR: join(tmpdir(), `grove-ab-${name}`),
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(checkout, 'bench/servers/grove.ts')], { cwd: checkout, env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const base = await new Promise<string>((resolvePort, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /PORT (\d+)/.exec(out);
-      if (match) resolvePort(`http://127.0.0.1:${match[1]}`);
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
+  const env = { ...groveEnv(url, seed.masterKey, join(tmpdir(), `grove-ab-${name}`)), NODE_OPTIONS: args['node-options'] };
+  const { child, listening } = spawnServer(join(checkout, 'bench/servers/grove.ts'), { cwd: checkout, env });
+  const base = await listening;
   const minted = await fetch(`${base}/v1/embed/tokens`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tenant.apiKey}`, 'content-type': 'application/json' },

@@ -9,12 +9,11 @@
  * resident memory before and its peak (VmHWM) after. Run it at two sizes: if the peak does not
  * grow with the row count, the archive never sat in memory.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureSeeded } from './seed.js';
+import { groveEnv, spawnServer } from './server-process.js';
 
 const { values: args } = parseArgs({
   options: { people: { type: 'string', default: '2000' }, praise: { type: 'string', default: '100000' } },
@@ -25,30 +24,10 @@ const log = (line: string) => console.error(line);
 
 const seed = await ensureSeeded(adminUrl, 'grove_bench_export', { tenants: 1, people: Number(args.people), praise: Number(args.praise), typeaheadPeople: 0 }, log);
 const tenant = seed.tenants[0]!;
-const platformKey = `grove_pk_bench_${randomBytes(24).toString('base64url')}`;
 
-const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/servers/grove.ts'], {
-  cwd: root,
-  env: {
-    ...process.env,
-    DATABASE_URL: seed.url,
-    GROVE_APP_DATABASE_URL: Object.assign(new URL(seed.url), { username: 'grove_app', password: '' }).toString(),
-    GROVE_PLATFORM_KEY: platformKey,
-    GROVE_MASTER_KEY: seed.masterKey,
-    GROVE_DATA_DIR: '/tmp/grove-bench-export',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const { child, listening } = spawnServer('bench/servers/grove.ts', { cwd: root, env: groveEnv(seed.url, seed.masterKey, '/tmp/grove-bench-export') });
 process.on('exit', () => child.kill('SIGTERM'));
-const base = await new Promise<string>((resolve, reject) => {
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    const match = /PORT (\d+)/.exec(out);
-    if (match) resolve(`http://127.0.0.1:${match[1]}`);
-  });
-  child.on('exit', (code) => reject(new Error(`grove exited with ${code}`)));
-});
+const base = await listening;
 
 /** Resident and peak resident memory of the server process, MB (Linux /proc). */
 function memory(): { rss: number; peak: number } {

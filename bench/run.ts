@@ -19,7 +19,6 @@
  * interleaved; it writes bench/results/encryption.json and encryption.md.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -32,6 +31,7 @@ import terserModule from '@rollup/plugin-terser';
 import postgres from 'postgres';
 import { rollup } from 'rollup';
 import { feedStatement } from './feed-statement.js';
+import { groveEnv, spawnServer } from './server-process.js';
 import { ensureSeeded, ORIGIN, type SeedSpec, type Seeded } from './seed.js';
 
 type Terser = typeof terserModule.default;
@@ -163,18 +163,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => pr
  */
 const SERVER_NODE_FLAGS = ['--max-semi-space-size=32'];
 
-function startServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Server> {
-  return new Promise((resolvePort, reject) => {
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...nodeArgs, '--import', 'tsx', join(root, script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /PORT (\d+)/.exec(out);
-      if (match) resolvePort({ child, base: `http://127.0.0.1:${match[1]}` });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-  });
+async function startServer(script: string, env: NodeJS.ProcessEnv, nodeArgs: string[] = []): Promise<Server> {
+  const { child, listening } = spawnServer(join(root, script), { cwd: root, env, nodeArgs: [...SERVER_NODE_FLAGS, ...nodeArgs] });
+  children.push(child);
+  return { child, base: await listening };
 }
 
 /**
@@ -190,15 +182,7 @@ async function startSize(size: Size): Promise<SizeContext> {
   const tenant = seed.tenants[0]!;
   const [viewer, recipient] = await people(seed.url, tenant.id);
   const typeaheadViewer = seed.typeahead ? ((await people(seed.url, seed.typeahead.id))[0] ?? null) : null;
-  const appUrl = Object.assign(new URL(seed.url), { username: 'grove_app', password: '' }).toString();
-  const env = {
-    ...process.env,
-    DATABASE_URL: seed.url,
-    GROVE_APP_DATABASE_URL: appUrl,
-    GROVE_PLATFORM_KEY: `grove_pk_bench_${randomBytes(24).toString('base64url')}`,
-    GROVE_MASTER_KEY: seed.masterKey,
-    GROVE_DATA_DIR: `/tmp/grove-bench-${size.label}`,
-  };
+  const env = groveEnv(seed.url, seed.masterKey, `/tmp/grove-bench-${size.label}`);
   const [grove, baseline] = await Promise.all([
     startServer('bench/servers/grove.ts', env, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
     startServer(encryptionOnly ? 'bench/servers/grove-plaintext.ts' : 'bench/servers/baseline.ts', {
