@@ -13,15 +13,15 @@
  * database (seeded by bench/seed.ts, reused); what a write scenario wrote is removed, and the
  * tables reindexed, afterwards.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { cpuMs, postgresCpuMs } from './cpu-time.js';
+import { autocannon, type Sample, type Target } from './load.js';
 import { dbUrl, ensureSeeded, ORIGIN } from './seed.js';
 import { groveEnv, spawnServer } from './server-process.js';
 
@@ -72,25 +72,18 @@ async function start(name: string, checkout: string): Promise<Server> {
   return { name, child, base, token: ((await minted.json()) as { token: string }).token, rounds: [] };
 }
 
-const autocannon = createRequire(import.meta.url).resolve('autocannon');
-function load(server: Server, seconds: number): Promise<{ requests: { average: number; total: number }; latency: { p99: number }; non2xx: number }> {
-  const request =
+function load(server: Server, seconds: number): Promise<Sample> {
+  const headers = { authorization: `Bearer ${server.token}`, origin: ORIGIN };
+  const target: Target =
     args.scenario === 'feed'
-      ? ['-m', 'GET', `${server.base}/v1/praise?limit=20`]
-      : ['-m', 'POST', '-H', 'content-type=application/json', '-b', JSON.stringify({ recipientIds: [recipient!.id], message: 'A/B: thank you!' }), `${server.base}/v1/praise`];
-  const argv = [autocannon, '--json', '-c', args.connections!, '-d', String(seconds), '-H', `authorization=Bearer ${server.token}`, '-H', `origin=${ORIGIN}`, ...request];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', () => {
-      try {
-        done(JSON.parse(out));
-      } catch (error) {
-        fail(error);
-      }
-    });
-  });
+      ? { url: `${server.base}/v1/praise?limit=20`, headers }
+      : {
+          url: `${server.base}/v1/praise`,
+          method: 'POST',
+          headers: { ...headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ recipientIds: [recipient!.id], message: 'A/B: thank you!' }),
+        };
+  return autocannon(target, seconds, Number(args.connections));
 }
 
 const servers: Server[] = [];
@@ -102,10 +95,10 @@ try {
       const grove0 = cpuMs(server.child.pid!);
       const postgres0 = postgresCpuMs();
       const result = await load(server, Number(args.duration));
-      const n = result.requests.total;
+      const n = result.requests;
       const row = {
-        rps: Math.round(result.requests.average),
-        p99: result.latency.p99,
+        rps: Math.round(result.rps),
+        p99: result.p99,
         grove: Math.round(((cpuMs(server.child.pid!) - grove0) * 1000) / n),
         postgres: Math.round(((postgresCpuMs() - postgres0) * 1000) / n),
       };

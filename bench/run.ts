@@ -18,9 +18,8 @@
  * quick seed, Grove as deployed beside Grove with a pass-through cipher (servers/grove-plaintext.ts),
  * interleaved; it writes bench/results/encryption.json and encryption.md.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +30,7 @@ import terserModule from '@rollup/plugin-terser';
 import postgres from 'postgres';
 import { rollup } from 'rollup';
 import { feedStatement } from './feed-statement.js';
+import { autocannon, type Sample, type Target } from './load.js';
 import { groveEnv, spawnServer } from './server-process.js';
 import { ensureSeeded, ORIGIN, type SeedSpec, type Seeded } from './seed.js';
 
@@ -213,21 +213,6 @@ async function stopSize(ctx: SizeContext) {
 // Load
 // ---------------------------------------------------------------------------------------------
 
-interface Target {
-  url: string;
-  method?: string;
-  headers: Record<string, string>;
-  body?: string;
-}
-interface Sample {
-  rps: number;
-  /** Requests answered in the run. */
-  requests: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-}
 interface Series {
   scenario: string;
   size: string;
@@ -335,28 +320,6 @@ function typeahead(ctx: SizeContext): Series[] {
   ];
 }
 
-const autocannonBin = createRequire(import.meta.url).resolve('autocannon');
-
-function autocannon(target: Target, seconds: number): Promise<Sample> {
-  const argv = [autocannonBin, '--json', '-c', String(connections), '-d', String(seconds), '-m', target.method ?? 'GET'];
-  for (const [k, v] of Object.entries(target.headers)) argv.push('-H', `${k}=${v}`);
-  if (target.body) argv.push('-b', target.body);
-  argv.push(target.url);
-  return new Promise((resolveSample, reject) => {
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'ignore'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('exit', () => {
-      try {
-        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
-        resolveSample({ rps: r.requests.average, requests: r.requests.total, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
-}
-
 /** Each Grove series with the baseline (and reference, if any) measured beside it. */
 function comparisons(all: Series[]): Array<{ g: Series; b: Series; ref: Series | undefined }> {
   const beside = (g: Series, server: Series['server']) => all.find((s) => s.server === server && s.scenario === g.scenario && s.size === g.size);
@@ -365,10 +328,10 @@ function comparisons(all: Series[]): Array<{ g: Series; b: Series; ref: Series |
 
 /** A warm-up of each series, then `runs` rounds that visit every series once, in order. */
 async function measure(group: Series[]) {
-  for (const s of group) s.warmupRequests = (await autocannon(await s.target(), warmup)).requests;
+  for (const s of group) s.warmupRequests = (await autocannon(await s.target(), warmup, connections)).requests;
   for (let run = 0; run < runs; run++) {
     for (const s of group) {
-      const sample = await autocannon(await s.target(), duration);
+      const sample = await autocannon(await s.target(), duration, connections);
       s.samples.push(sample);
       log(`  ${s.scenario} [${s.size}] ${s.server}: ${Math.round(sample.rps)} req/s, p50 ${sample.p50} ms, p99 ${sample.p99} ms${sample.non2xx + sample.errors > 0 ? `, ${sample.non2xx} non-2xx, ${sample.errors} errors` : ''}`);
     }
